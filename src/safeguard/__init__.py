@@ -1,0 +1,3 @@
+"""Safeguard: multi-agency public-protection platform."""
+
+__version__ = "0.1.0"

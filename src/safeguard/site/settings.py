@@ -1,0 +1,172 @@
+"""Django settings for Safeguard.
+
+Everything that differs between a laptop demo and production comes from the environment:
+``DATABASE_URL`` (SQLite file under ``SAFEGUARD_DATA_DIR`` by default), ``SAFEGUARD_SECRET_KEY``,
+``SAFEGUARD_DEBUG``, ``SAFEGUARD_ALLOWED_HOSTS``, ``SAFEGUARD_AUDIT_CHECKPOINT_PATH`` and
+``SAFEGUARD_AUDIT_CHECKPOINT_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# The checkout (src/safeguard/.. /..) unless told otherwise: node_modules and var/ live there.
+HOME_DIR = Path(os.environ.get("SAFEGUARD_HOME", PACKAGE_DIR.parents[1])).resolve()
+DATA_DIR = Path(os.environ.get("SAFEGUARD_DATA_DIR", HOME_DIR / "var")).resolve()
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = _env_bool("SAFEGUARD_DEBUG", False)
+# The demo key is only for a laptop: production refuses to start without a real one
+# (see safeguard.site.checks).
+SECRET_KEY = os.environ.get("SAFEGUARD_SECRET_KEY", "insecure-demo-key-change-me-" + "0" * 32)
+ALLOWED_HOSTS = os.environ.get("SAFEGUARD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
+    ","
+)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "safeguard.site",
+    "safeguard.accounts",
+    "safeguard.audit",
+    "safeguard.people",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "safeguard.site.middleware.AccessPolicyMiddleware",
+]
+
+ROOT_URLCONF = "safeguard.site.urls"
+WSGI_APPLICATION = "safeguard.site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'safeguard.sqlite3'}"),
+        conn_max_age=0,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work while one writer commits; the timeout makes concurrent writers
+    # wait for the lock instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        }
+    )
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/sign-in"
+LOGIN_REDIRECT_URL = "/"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Front-end packages are installed by npm (package-lock.json) into node_modules and the
+# stylesheet is built by `npm run build` into var/frontend (see the Makefile). GOV.UK Frontend's
+# built files are served from /static/govuk/, Leaflet's from /static/leaflet/.
+FRONTEND_DIR = Path(os.environ.get("SAFEGUARD_FRONTEND_DIR", HOME_DIR / "node_modules"))
+FRONTEND_BUILD_DIR = DATA_DIR / "frontend"
+STATICFILES_DIRS: list[str | Path | tuple[str, str | Path]] = [PACKAGE_DIR / "site" / "static"]
+for _prefix, _folder in [
+    ("govuk", FRONTEND_DIR / "govuk-frontend" / "dist" / "govuk"),
+    ("leaflet", FRONTEND_DIR / "leaflet" / "dist"),
+    ("geoman", FRONTEND_DIR / "@geoman-io" / "leaflet-geoman-free" / "dist"),
+]:
+    if _folder.is_dir():
+        STATICFILES_DIRS.append((_prefix, _folder))
+if FRONTEND_BUILD_DIR.is_dir():
+    STATICFILES_DIRS.append(FRONTEND_BUILD_DIR)
+WHITENOISE_USE_FINDERS = True
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+AUDIT_CHECKPOINT_PATH = Path(
+    os.environ.get("SAFEGUARD_AUDIT_CHECKPOINT_PATH", DATA_DIR / "audit-checkpoint.json")
+)
+# Signs audit checkpoints. Deliberately separate from SECRET_KEY so that a leaked Django key
+# does not let anyone forge a checkpoint.
+AUDIT_CHECKPOINT_KEY = os.environ.get("SAFEGUARD_AUDIT_CHECKPOINT_KEY", "demo-checkpoint-key")
+
+# Roles that may see protected-identity links and current addresses.
+PROTECTED_IDENTITY_ROLES = ["privacy_officer"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"no_personal_data": {"()": "safeguard.site.logging.RedactingFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_personal_data"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,256 @@
+"""Need-to-know: role × relationship × route, generated from the URL configuration.
+
+A reference model of the rules (written here, independently of safeguard.people.access) says
+who may see whom; every person route must agree with it, and a forbidden record must look
+exactly like a missing one. A new route without a policy, or without an entry below, fails.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from safeguard.accounts.roles import AgencyKind, Role
+from safeguard.people.models import AccessGrant, IdentityLink, Person
+from safeguard.site.routes import all_routes
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+SCENARIOS = [
+    "allocated",
+    "household",
+    "household_ended",
+    "grant",
+    "grant_expired",
+    "grant_revoked",
+    "allocation_ended",
+    "other_team_same_agency",
+    "other_agency",
+    "unconnected",
+    "former_identity",
+    "protected",
+]
+
+# (label, role, cleared for protected identities)
+SUBJECTS: list[tuple[str, Role, bool]] = [
+    ("practitioner", Role.PRACTITIONER, False),
+    ("senior_practitioner", Role.SENIOR_PRACTITIONER, False),
+    ("manager", Role.MANAGER, False),
+    ("triage", Role.TRIAGE, False),
+    ("privacy_officer", Role.PRIVACY_OFFICER, False),
+    ("auditor", Role.AUDITOR, False),
+    ("administrator", Role.ADMINISTRATOR, False),
+    ("cleared_practitioner", Role.PRACTITIONER, True),
+]
+
+
+def reference_may_see(role: Role | None, cleared: bool, scenario: str) -> bool:
+    """The rules in plain Python, as the README states them."""
+    if role is None:
+        return False
+    if role is Role.PRIVACY_OFFICER or cleared:
+        return True
+    if role in (Role.AUDITOR, Role.ADMINISTRATOR):
+        return False
+    if scenario in ("allocated", "household", "grant", "protected"):
+        return True
+    return scenario == "other_team_same_agency" and role is Role.MANAGER
+
+
+@dataclass
+class RouteSpec:
+    kind: str  # "person", "list", "staff", "public"
+    url: str
+    api: bool
+    method: str = "get"
+
+
+ROUTE_SPECS: dict[str, RouteSpec] = {
+    "home": RouteSpec("list", "/", api=False),
+    "sign-in": RouteSpec("public", "/sign-in", api=False),
+    "sign-out": RouteSpec("public", "/sign-out", api=False, method="post"),
+    "person": RouteSpec("person", "/people/{id}", api=False),
+    "health": RouteSpec("public", "/healthz", api=False),
+    "openapi-json": RouteSpec("public", "/api/v1/openapi.json", api=False),
+    "openapi-view": RouteSpec("public", "/api/v1/docs", api=False),
+    "api-root": RouteSpec("public", "/api/v1/", api=False),
+    "me": RouteSpec("staff", "/api/v1/me", api=True),
+    "list_caseload": RouteSpec("list", "/api/v1/people/", api=True),
+    "get_person": RouteSpec("person", "/api/v1/people/{id}", api=True),
+}
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    tokens: dict[str, str]
+    targets: dict[str, Person]
+
+
+@pytest.fixture
+def world() -> World:
+    probation = f.agency("Testshire Probation", AgencyKind.PROBATION)
+    police = f.agency("Testshire Police", AgencyKind.POLICE)
+    team1, team2 = f.team(probation, "North"), f.team(probation, "South")
+    team3 = f.team(police, "PPU")
+    users = {
+        label: f.user(role, team1, cleared=cleared, username=f"matrix-{label}")
+        for label, role, cleared in SUBJECTS
+    }
+    users["service"] = f.user(Role.PRACTITIONER, team1, service=True, username="matrix-feed")
+    t: dict[str, Person] = {}
+    for scenario in SCENARIOS:
+        t[scenario] = f.person("Target", scenario.replace("_", "-").title(), address="1 Canary Row")
+    f.allocate(t["allocated"], team1)
+    f.relate(t["allocated"], t["household"])
+    f.relate(t["allocated"], t["household_ended"], ended=True)
+    f.allocate(t["allocation_ended"], team1, ended=True)
+    f.allocate(t["other_team_same_agency"], team2)
+    f.allocate(t["other_agency"], team3)
+    f.allocate(t["protected"], team1)
+    t["protected"].protected_identity = True
+    t["protected"].save()
+    t["former_identity"].is_former_identity = True
+    t["former_identity"].save()
+    f.allocate(t["former_identity"], team1)  # even allocated, it must stay invisible
+    IdentityLink.objects.create(current=t["protected"], former=t["former_identity"])
+    now = timezone.now()
+    for u in users.values():
+        AccessGrant.objects.create(user=u, person=t["grant"], reason="covering a colleague")
+        AccessGrant.objects.create(
+            user=u,
+            person=t["grant_expired"],
+            reason="covering a colleague",
+            expires_at=now - timedelta(minutes=1),
+        )
+        AccessGrant.objects.create(
+            user=u, person=t["grant_revoked"], reason="covering a colleague", revoked_at=now
+        )
+    tokens = {label: f.token_for(u) for label, u in users.items()}
+    return World(users, tokens, t)
+
+
+def _client(world: World, label: str | None, api: bool) -> Client:
+    if label is None:
+        return Client()
+    if api:
+        return Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens[label]}")
+    client = Client()
+    client.force_login(world.users[label])
+    return client
+
+
+def test_every_route_declares_an_access_policy() -> None:
+    missing = [r.path for r in all_routes() if r.policy is None]
+    assert missing == [], f"routes without an access policy: {missing}"
+
+
+def test_every_route_is_covered_by_the_matrix() -> None:
+    uncovered = [f"{r.name} ({r.path})" for r in all_routes() if r.name not in ROUTE_SPECS]
+    assert uncovered == [], f"add these routes to ROUTE_SPECS: {uncovered}"
+
+
+PERSON_ROUTES = [name for name, spec in ROUTE_SPECS.items() if spec.kind == "person"]
+
+
+@pytest.mark.parametrize("route", PERSON_ROUTES)
+@pytest.mark.parametrize(("label", "role", "cleared"), SUBJECTS)
+def test_person_routes_follow_need_to_know(
+    world: World, route: str, label: str, role: Role, cleared: bool
+) -> None:
+    spec = ROUTE_SPECS[route]
+    client = _client(world, label, spec.api)
+    missing = client.get(spec.url.format(id=uuid.uuid4()))
+    assert missing.status_code == 404
+    for scenario in SCENARIOS:
+        response = client.get(spec.url.format(id=world.targets[scenario].pk))
+        expected = reference_may_see(role, cleared, scenario)
+        assert response.status_code == (200 if expected else 404), (label, scenario)
+        if not expected:
+            # No existence oracle: forbidden and missing give the same status and body.
+            assert response.content == missing.content, (label, scenario)
+
+
+@pytest.mark.parametrize("route", PERSON_ROUTES)
+def test_service_accounts_and_anonymous_see_no_one(world: World, route: str) -> None:
+    spec = ROUTE_SPECS[route]
+    feed = _client(world, "service", spec.api)
+    anonymous = _client(world, None, spec.api)
+    for scenario in SCENARIOS:
+        url = spec.url.format(id=world.targets[scenario].pk)
+        assert feed.get(url).status_code == 404
+        response = anonymous.get(url)
+        if spec.api:
+            assert response.status_code == 401
+        else:
+            assert response.status_code == 302
+            assert response["Location"].startswith("/sign-in")
+
+
+@pytest.mark.parametrize(("label", "role", "cleared"), SUBJECTS)
+def test_lists_show_only_permitted_people(
+    world: World, label: str, role: Role, cleared: bool
+) -> None:
+    names = {p.family_name: s for s, p in world.targets.items()}
+    for route in [n for n, s in ROUTE_SPECS.items() if s.kind == "list"]:
+        spec = ROUTE_SPECS[route]
+        response = _client(world, label, spec.api).get(spec.url)
+        assert response.status_code == 200
+        text = response.content.decode()
+        shown = {scenario for family, scenario in names.items() if family in text}
+        allowed = {s for s in SCENARIOS if reference_may_see(role, cleared, s)}
+        assert shown <= allowed, (label, route, shown - allowed)
+        if role in (Role.PRACTITIONER, Role.SENIOR_PRACTITIONER, Role.MANAGER):
+            assert "allocated" in shown  # the caseload does show the team's own people
+
+
+def test_staff_routes_refuse_service_accounts_and_anonymous(world: World) -> None:
+    for name, spec in ROUTE_SPECS.items():
+        if spec.kind not in ("staff", "list"):
+            continue
+        assert _client(world, "practitioner", spec.api).get(spec.url).status_code == 200, name
+        feed = _client(world, "service", spec.api).get(spec.url)
+        assert feed.status_code == 404, name
+        anonymous = Client().get(spec.url)
+        assert anonymous.status_code in (302, 401), name
+
+
+def test_public_routes_answer_everyone(world: World) -> None:
+    for name, spec in ROUTE_SPECS.items():
+        if spec.kind != "public":
+            continue
+        response = getattr(Client(), spec.method)(spec.url)
+        assert response.status_code < 500, name
+        assert response.status_code != 403, name
+
+
+def test_revoking_a_grant_takes_effect_on_the_next_request(world: World) -> None:
+    user = world.users["practitioner"]
+    person = world.targets["unconnected"]
+    grant = AccessGrant.objects.create(user=user, person=person, reason="covering a colleague")
+    client = _client(world, "practitioner", api=False)
+    assert client.get(f"/people/{person.pk}").status_code == 200
+    grant.revoked_at = timezone.now()
+    grant.save()
+    assert client.get(f"/people/{person.pk}").status_code == 404
+
+
+def test_disabling_a_user_ends_their_session_and_tokens(world: World) -> None:
+    from safeguard.accounts.services import user_disable
+
+    user = world.users["practitioner"]
+    page = _client(world, "practitioner", api=False)
+    api = _client(world, "practitioner", api=True)
+    url = f"/people/{world.targets['allocated'].pk}"
+    assert page.get(url).status_code == 200
+    assert api.get("/api/v1" + url).status_code == 200
+    user_disable(actor=world.users["administrator"], user=user)
+    assert page.get(url).status_code == 302
+    assert api.get("/api/v1" + url).status_code == 401
