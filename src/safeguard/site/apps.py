@@ -5,3 +5,8 @@ class SiteConfig(AppConfig):
     name = "safeguard.site"
     label = "site"
     verbose_name = "Safeguard site"
+
+    def ready(self) -> None:
+        from safeguard.site.logging import install_record_factory
+
+        install_record_factory()

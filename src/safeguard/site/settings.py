@@ -155,16 +155,15 @@ AUDIT_CHECKPOINT_KEY = os.environ.get("SAFEGUARD_AUDIT_CHECKPOINT_KEY", "demo-ch
 # Roles that may see protected-identity links and current addresses.
 PROTECTED_IDENTITY_ROLES = ["privacy_officer"]
 
+# Records are cleaned as they are created (safeguard.site.logging, installed at start-up).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_personal_data": {"()": "safeguard.site.logging.RedactingFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["no_personal_data"],
         }
     },
     "root": {"handlers": ["console"], "level": "INFO"},

@@ -1,0 +1,1 @@
+"""Pure linkage engine: no Django, deterministic, dataclasses in and out."""

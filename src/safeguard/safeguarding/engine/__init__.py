@@ -1,0 +1,1 @@
+"""Pure safeguarding engine: no Django, deterministic, dataclasses in and out."""
