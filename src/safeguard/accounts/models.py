@@ -70,3 +70,17 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token {self.name}"
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in, kept for throttling only (ADR 0007). The username is stored hashed."""
+
+    username_key = models.CharField(max_length=64)
+    address = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["username_key", "address", "at"], name="signin_fail_idx")]
+
+    def __str__(self) -> str:
+        return f"sign-in failure at {self.at:%Y-%m-%d %H:%M}"

@@ -54,9 +54,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "safeguard.site.security.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safeguard.site.middleware.AccessPolicyMiddleware",
+    "safeguard.site.security.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "safeguard.site.urls"
@@ -139,6 +141,16 @@ WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_IDLE_TIMEOUT_SECONDS = 15 * 60
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60
+# Sign-in throttling (safeguard.accounts.throttle; ADR 0007).
+SIGN_IN_MAX_FAILURES = 5
+SIGN_IN_COOL_OFF_SECONDS = 15 * 60
+SIGN_IN_MAX_FAILURES_PER_ADDRESS = 50
+# Map tiles: none by default (maps draw zones on a plain background). An origin here, e.g.
+# "https://tiles.example.org", is allowed by the content security policy.
+MAP_TILE_URL = os.environ.get("SAFEGUARD_MAP_TILE_URL", "")
+MAP_TILE_ORIGIN = "/".join(MAP_TILE_URL.split("/")[:3]) if MAP_TILE_URL else ""
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
