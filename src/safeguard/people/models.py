@@ -182,6 +182,14 @@ class AccessGrant(models.Model):
     granted_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Break-glass: opened by the user themselves in an emergency, with a reason and their
+    # password, for a short time; each one is reviewed and closed by the privacy officer.
+    break_glass = models.BooleanField(default=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_note = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"grant {self.pk}"

@@ -166,6 +166,8 @@ AUDIT_CHECKPOINT_KEY = os.environ.get("SAFEGUARD_AUDIT_CHECKPOINT_KEY", "demo-ch
 
 # Roles that may see protected-identity links and current addresses.
 PROTECTED_IDENTITY_ROLES = ["privacy_officer"]
+# How long break-glass access lasts before it must be asked for again.
+BREAK_GLASS_MINUTES = 60
 
 # Records are cleaned as they are created (safeguard.site.logging, installed at start-up).
 LOGGING = {

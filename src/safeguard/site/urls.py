@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, path
 
 from safeguard.accounts import views as account_views
+from safeguard.people import breakglass_views
 from safeguard.people import views as people_views
 from safeguard.site import views as site_views
 from safeguard.site.api import api, register_routers
@@ -38,6 +39,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sign-in", account_views.sign_in, name="sign-in"),
     path("sign-out", account_views.sign_out, name="sign-out"),
     path("people/<str:person_id>", people_views.person_detail, name="person"),
+    path("people/<str:person_id>/break-glass", breakglass_views.break_glass, name="break-glass"),
+    path("break-glass/reviews", breakglass_views.break_glass_reviews, name="break-glass-reviews"),
+    path(
+        "break-glass/reviews/<int:grant_id>",
+        breakglass_views.break_glass_close,
+        name="break-glass-close",
+    ),
     path("healthz", site_views.health, name="health"),
     path("api/v1/", (_mark_api_views(api_urls[0]), api_urls[1], api_urls[2])),
 ]
