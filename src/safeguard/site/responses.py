@@ -7,7 +7,6 @@ import re
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
-
 _PERSON_PATH = re.compile(r"^/people/([^/]+)$")
 
 
