@@ -21,6 +21,15 @@ def _checkpoint_in_tmp(settings: object, tmp_path: Path) -> None:
     settings.AUDIT_CHECKPOINT_PATH = tmp_path / "audit-checkpoint.json"  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _second_factor(request: pytest.FixtureRequest, settings: object) -> None:
+    """Tests of other features sign in with a password alone; tests marked ``two_factor``
+    (tests/platform/test_two_factor.py) run with the production setting and check that every
+    protected route refuses a session without the second factor."""
+    wanted = request.node.get_closest_marker("two_factor") is not None
+    settings.REQUIRE_TWO_FACTOR = wanted  # type: ignore[attr-defined]
+
+
 def pytest_report_header() -> str:
     return f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)').split('@')[-1]}"
 

@@ -164,12 +164,17 @@ def demo(
     seed: Annotated[int, typer.Option(help="random seed of the synthetic county")] = 2007,
 ) -> None:
     """Migrate, generate the synthetic demo county (once) and serve it."""
+    # The demo's synthetic accounts have no authenticator apps: sign in with a password alone,
+    # unless the environment asks for two factors.
+    os.environ.setdefault("SAFEGUARD_REQUIRE_TWO_FACTOR", "false")
     migrate()
     from safeguard.demo.county import DEMO_PASSWORD, county_generate, demo_sign_ins
 
     created = county_generate(seed=seed)
     typer.echo("Demo county " + ("generated." if created else "already present; reusing it."))
     typer.echo(f"Sign in at http://{address}/sign-in with password {DEMO_PASSWORD!r} as:")
+    if os.environ["SAFEGUARD_REQUIRE_TWO_FACTOR"].lower() in {"false", "0", "no", "off"}:
+        typer.echo("(two-factor sign-in is off for the demo; production requires it)")
     for username, description in demo_sign_ins():
         typer.echo(f"  {username:<28} {description}")
     if serve_after:

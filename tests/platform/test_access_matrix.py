@@ -84,6 +84,8 @@ ROUTE_SPECS: dict[str, RouteSpec] = {
     "me": RouteSpec("staff", "/api/v1/me", api=True),
     "list_caseload": RouteSpec("list", "/api/v1/people/", api=True),
     "get_person": RouteSpec("person", "/api/v1/people/{id}", api=True),
+    "two-factor": RouteSpec("first_factor", "/two-factor", api=False),
+    "two-factor-setup": RouteSpec("first_factor", "/two-factor/setup", api=False),
     # The break-glass form answers the same for every person URL, existing or not.
     "break-glass": RouteSpec("staff", "/people/{id}/break-glass", api=False),
     "break-glass-reviews": RouteSpec("privacy", "/break-glass/reviews", api=False),
@@ -232,6 +234,18 @@ def test_staff_routes_refuse_service_accounts_and_anonymous(world: World) -> Non
         assert feed.status_code == 404, name
         anonymous = Client().get(url)
         assert anonymous.status_code in (302, 401), name
+
+
+def test_second_factor_pages_need_the_first_factor(world: World) -> None:
+    for name, spec in ROUTE_SPECS.items():
+        if spec.kind != "first_factor":
+            continue
+        assert Client().get(spec.url).status_code == 302, name
+        assert Client().get(spec.url)["Location"].startswith("/sign-in"), name
+        response = _client(world, "practitioner", api=False).get(spec.url)
+        assert response.status_code in (200, 302), name
+        if response.status_code == 302:
+            assert response["Location"].startswith("/two-factor"), name
 
 
 @pytest.mark.parametrize(("label", "role", "cleared"), SUBJECTS)

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
+from safeguard.accounts import twofactor
 from safeguard.accounts.services import user_for_token
 
 
@@ -25,6 +26,8 @@ class StaffSessionAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any | None:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_active:
-            return user
-        return None
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        if not twofactor.session_verified(request):
+            return None  # a password alone does not open the API
+        return user

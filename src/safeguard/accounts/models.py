@@ -84,3 +84,16 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"sign-in failure at {self.at:%Y-%m-%d %H:%M}"
+
+
+class TotpDevice(models.Model):
+    """A staff member's authenticator app (RFC 6238 time-based one-time passwords)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last 30-second step accepted: a code is never accepted twice (no replay).
+    last_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"authenticator of user {self.user_id}"

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from safeguard.accounts import twofactor
 from safeguard.accounts.throttle import (
     client_address,
     sign_in_allowed,
@@ -55,6 +56,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 login(request, user)
                 session_started(request)
                 logger.info("sign-in succeeded for user %s", user.pk)
+                if twofactor.required():
+                    return redirect(f"/two-factor?next={next_url}")
                 return redirect(next_url)
     notice = ""
     if request.GET.get("timeout") and not errors:

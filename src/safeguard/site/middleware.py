@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from safeguard.accounts import twofactor
 from safeguard.site.errors import NotFoundError
 from safeguard.site.policy import policy_of
 from safeguard.site.responses import not_found_page
@@ -34,6 +35,12 @@ class AccessPolicyMiddleware:
         if policy is None:
             return not_found_page(request)
         if policy.allows(request.user):
+            if (
+                policy.signed_in
+                and policy.needs_second_factor
+                and not twofactor.session_verified(request)
+            ):
+                return redirect(f"/two-factor?next={request.path}")
             return None
         if not request.user.is_authenticated:
             return redirect(f"{settings.LOGIN_URL}?next={request.path}")

@@ -29,6 +29,8 @@ class Policy:
     signed_in: bool
     roles: frozenset[Role] = frozenset()
     service_accounts: bool = False
+    # False only for the pages that verify the second factor itself.
+    needs_second_factor: bool = True
 
     def allows(self, user: Any) -> bool:
         if not self.signed_in:
@@ -44,6 +46,8 @@ class Policy:
 
 PUBLIC = Policy("public", signed_in=False)
 STAFF = Policy("staff", signed_in=True)
+# Signed in with a password, second factor not yet given: only the code pages.
+FIRST_FACTOR = Policy("first-factor", signed_in=True, needs_second_factor=False)
 
 
 def roles(*allowed: Role, name: str | None = None) -> Policy:

@@ -31,15 +31,14 @@ def api_operations() -> Iterator[tuple[str, str, tuple[str, ...], Callable[..., 
     for prefix, router in api._routers:
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
-                full = "api/v1" + "/".join(["", prefix.strip("/"), path.strip("/")]).replace(
-                    "//", "/"
-                )
+                parts = [p for p in (prefix.strip("/"), path.strip("/")) if p]
+                full = "api/v1/" + "/".join(parts) + ("/" if path.endswith("/") else "")
                 name = getattr(operation, "url_name", None) or api.get_operation_url_name(
                     operation, router=router
                 )
                 yield (
                     name,
-                    full.rstrip("/") or "api/v1",
+                    full,
                     tuple(operation.methods),
                     operation.view_func,
                 )

@@ -141,6 +141,8 @@ WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# Two factors for staff (password + authenticator code). Only the demo turns this off.
+REQUIRE_TWO_FACTOR = _env_bool("SAFEGUARD_REQUIRE_TWO_FACTOR", True)
 SESSION_IDLE_TIMEOUT_SECONDS = 15 * 60
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60
 # Sign-in throttling (safeguard.accounts.throttle; ADR 0007).

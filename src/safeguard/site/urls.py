@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, path
 
+from safeguard.accounts import twofactor_views
 from safeguard.accounts import views as account_views
 from safeguard.people import breakglass_views
 from safeguard.people import views as people_views
@@ -38,6 +39,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", people_views.home, name="home"),
     path("sign-in", account_views.sign_in, name="sign-in"),
     path("sign-out", account_views.sign_out, name="sign-out"),
+    path("two-factor", twofactor_views.two_factor, name="two-factor"),
+    path("two-factor/setup", twofactor_views.two_factor_setup, name="two-factor-setup"),
     path("people/<str:person_id>", people_views.person_detail, name="person"),
     path("people/<str:person_id>/break-glass", breakglass_views.break_glass, name="break-glass"),
     path("break-glass/reviews", breakglass_views.break_glass_reviews, name="break-glass-reviews"),
