@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from django.test import Client
 
-from safeguard.accounts.models import TotpDevice
+from safeguard.accounts.models import TotpDevice, User
 from safeguard.accounts.roles import AgencyKind, Role
 from safeguard.site.routes import all_routes
 from tests import factories as f
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.two_factor]
 
 
 @pytest.fixture
-def user() -> object:
+def user() -> User:
     return f.user(Role.PRACTITIONER, f.team(f.agency("Testshire Probation", AgencyKind.PROBATION)))
 
 
@@ -67,7 +67,7 @@ def test_every_protected_page_refuses_a_password_only_session(user: object) -> N
     assert checked >= 5
 
 
-def test_enrol_verify_and_no_replay(user: object) -> None:
+def test_enrol_verify_and_no_replay(user: User) -> None:
     client = _password_only(user)
     setup = client.get("/two-factor", follow=True)
     assert setup.redirect_chain[-1][0].startswith("/two-factor/setup")
@@ -92,7 +92,7 @@ def test_enrol_verify_and_no_replay(user: object) -> None:
     assert again.get("/").status_code == 200
 
 
-def test_wrong_codes_are_throttled(user: object) -> None:
+def test_wrong_codes_are_throttled(user: User) -> None:
     client = _password_only(user)
     client.get("/two-factor/setup")
     device = TotpDevice.objects.get(user=user)

@@ -64,7 +64,7 @@ def _matching_step(device: TotpDevice, code: str, at: float) -> int | None:
 
 def verify(request: HttpRequest, code: str) -> str | None:
     """Check a code for the signed-in user; on success mark the session. Returns an error."""
-    user = request.user
+    user: Any = request.user
     address = client_address(request)
     code = code.strip().replace(" ", "")
     if not code:
