@@ -158,6 +158,17 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Production (behind TLS): secure cookies, HSTS, HTTPS redirects. `safeguard`'s demo and the
+# tests run over plain HTTP on this machine, so this is a switch (docs/operations.md).
+PRODUCTION = _env_bool("SAFEGUARD_PRODUCTION", False)
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 63_072_000  # two years
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 AUDIT_CHECKPOINT_PATH = Path(
     os.environ.get("SAFEGUARD_AUDIT_CHECKPOINT_PATH", DATA_DIR / "audit-checkpoint.json")

@@ -1,0 +1,52 @@
+"""Production settings pass Django's deployment checks at WARNING level; demo secrets fail."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+
+def _check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    full = {k: v for k, v in os.environ.items() if not k.startswith("SAFEGUARD_")}
+    full.update(env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            "--settings=safeguard.site.settings",
+        ],
+        env=full,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+PRODUCTION = {
+    "SAFEGUARD_PRODUCTION": "true",
+    "SAFEGUARD_SECRET_KEY": "k" * 20 + "-production-secret-with-enough-entropy-9f8e7d6c5b4a",
+    "SAFEGUARD_AUDIT_CHECKPOINT_KEY": "another-separate-checkpoint-signing-key-0a1b2c3d",
+    "SAFEGUARD_ALLOWED_HOSTS": "safeguard.example.org",
+}
+
+
+def test_production_settings_pass_check_deploy() -> None:
+    result = _check(PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_demo_secrets_fail_check_deploy() -> None:
+    result = _check(
+        {**PRODUCTION, "SAFEGUARD_SECRET_KEY": ""}
+        | {"SAFEGUARD_SECRET_KEY": "insecure-demo-key-x" + "0" * 40}
+    )
+    assert result.returncode != 0
+    assert "safeguard.E001" in result.stdout + result.stderr
+    no_2fa = _check({**PRODUCTION, "SAFEGUARD_REQUIRE_TWO_FACTOR": "false"})
+    assert "safeguard.E003" in no_2fa.stdout + no_2fa.stderr
