@@ -21,6 +21,8 @@ app = typer.Typer(
 )
 audit_app = typer.Typer(help="The audit log: verify the hash chain, write checkpoints.")
 app.add_typer(audit_app, name="audit")
+keys_app = typer.Typer(help="Field encryption keys: generate a key, rotate to the current key.")
+app.add_typer(keys_app, name="keys")
 
 # Areas whose batch commands are pure (no Django): (module, command name).
 _AREA_COMMANDS = [
@@ -155,6 +157,26 @@ def audit_checkpoint_command(
         typer.echo("audit log is empty: no checkpoint written")
     else:
         typer.echo(f"checkpoint written at entry {written.seq}")
+
+
+@keys_app.command("generate")
+def keys_generate_command(
+    key_id: Annotated[str, typer.Option("--id", help="a new key id")],
+) -> None:
+    """Print a new key as ``id:base64``: put it first in SAFEGUARD_FIELD_KEYS, then rotate."""
+    from safeguard.site.keys import key_generate
+
+    typer.echo(key_generate(key_id))
+
+
+@keys_app.command("rotate")
+def keys_rotate_command() -> None:
+    """Re-encrypt every encrypted value under the current (first) key; safe to re-run."""
+    django_setup()
+    from safeguard.site.keys import keys_rotate
+
+    result = keys_rotate()
+    typer.echo(f"checked {result.values_checked} values, re-encrypted {result.values_rotated}")
 
 
 @app.command()

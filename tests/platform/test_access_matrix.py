@@ -128,7 +128,7 @@ def world() -> World:
     t["former_identity"].is_former_identity = True
     t["former_identity"].save()
     f.allocate(t["former_identity"], team1)  # even allocated, it must stay invisible
-    IdentityLink.objects.create(current=t["protected"], former=t["former_identity"])
+    IdentityLink.build(current=t["protected"], former=t["former_identity"]).save()
     now = timezone.now()
     for u in users.values():
         AccessGrant.objects.create(user=u, person=t["grant"], reason="covering a colleague")

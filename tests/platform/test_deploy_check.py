@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+from safeguard.site import crypto
+
 
 def _check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if not k.startswith("SAFEGUARD_")}
@@ -33,6 +35,8 @@ PRODUCTION = {
     "SAFEGUARD_SECRET_KEY": "k" * 20 + "-production-secret-with-enough-entropy-9f8e7d6c5b4a",
     "SAFEGUARD_AUDIT_CHECKPOINT_KEY": "another-separate-checkpoint-signing-key-0a1b2c3d",
     "SAFEGUARD_ALLOWED_HOSTS": "safeguard.example.org",
+    "SAFEGUARD_FIELD_KEYS": "prod1:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=",
+    "SAFEGUARD_BLIND_INDEX_KEY": "a-separate-blind-index-key-for-production-77",
 }
 
 
@@ -48,5 +52,9 @@ def test_demo_secrets_fail_check_deploy() -> None:
     )
     assert result.returncode != 0
     assert "safeguard.E001" in result.stdout + result.stderr
+    demo_keys = _check(
+        {**PRODUCTION, "SAFEGUARD_FIELD_KEYS": ""} | {"SAFEGUARD_FIELD_KEYS": crypto.DEMO_KEYRING}
+    )
+    assert "safeguard.E004" in demo_keys.stdout + demo_keys.stderr
     no_2fa = _check({**PRODUCTION, "SAFEGUARD_REQUIRE_TWO_FACTOR": "false"})
     assert "safeguard.E003" in no_2fa.stdout + no_2fa.stderr

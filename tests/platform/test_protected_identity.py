@@ -23,7 +23,7 @@ def protected() -> dict[str, object]:
     team = f.team(agency)
     current = f.person("Robin", "Newname", protected=True, address=ADDRESS_CANARY)
     former = f.person("Robin", FORMER_CANARY, former=True, address="9 Old Street")
-    IdentityLink.objects.create(current=current, former=former)
+    IdentityLink.build(current=current, former=former).save()
     f.allocate(current, team)
     return {
         "current": current,

@@ -29,6 +29,7 @@ from safeguard.people.models import (
     Relationship,
     RelationshipKind,
     Sex,
+    postcode_digest,
 )
 
 DEMO_PASSWORD = "northshire-demo"  # noqa: S105 - synthetic demo accounts only
@@ -85,7 +86,8 @@ class _Builder:
             person=person,
             line1=self.fake.street_address().replace("\n", ", "),
             town=self.rng.choice(_TOWNS),
-            postcode=self.postcode(),
+            postcode=(code := self.postcode()),
+            postcode_index=postcode_digest(code),
             latitude=round(_CENTRE[0] + self.rng.uniform(-0.15, 0.15), 6),
             longitude=round(_CENTRE[1] + self.rng.uniform(-0.25, 0.25), 6),
             valid_from=since,
@@ -201,7 +203,7 @@ def _people_on_licence(
         f.is_former_identity = True
     Person.objects.bulk_create([*people, *former])
     IdentityLink.objects.bulk_create(
-        [IdentityLink(current=p, former=f) for p, f in zip(people[::60], former, strict=True)]
+        [IdentityLink.build(current=p, former=f) for p, f in zip(people[::60], former, strict=True)]
     )
     addresses, identifiers, allocations = [], [], []
     for i, person in enumerate(people):
@@ -280,6 +282,7 @@ def _children_and_households(
                     line1=line1.replace("\n", ", "),
                     town=town,
                     postcode=postcode,
+                    postcode_index=postcode_digest(postcode),
                     latitude=round(lat, 6),
                     longitude=round(lon, 6),
                     valid_from=moved_in,

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+
+from safeguard.site import crypto
+from safeguard.site.fields import EncryptedFloatField, EncryptedTextField
 
 
 class Sex(models.TextChoices):
@@ -67,13 +70,17 @@ class PersonAlias(models.Model):
 
 
 class PersonAddress(models.Model):
+    """Where a person lives. Every part of it is encrypted at rest (a protected person's address
+    is what their life depends on); the postcode has a keyed blind index for searching."""
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="addresses")
-    line1 = models.CharField(max_length=200)
-    town = models.CharField(max_length=100)
-    postcode = models.CharField(max_length=10)
+    line1 = EncryptedTextField()
+    town = EncryptedTextField()
+    postcode = EncryptedTextField()
+    postcode_index = models.CharField(max_length=64, blank=True, db_index=True)
     # Demo addresses carry their own coordinates: there is no offline geocoder.
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    latitude = EncryptedFloatField(null=True, blank=True)
+    longitude = EncryptedFloatField(null=True, blank=True)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
 
@@ -82,6 +89,15 @@ class PersonAddress(models.Model):
 
     def __str__(self) -> str:
         return f"address of {self.person_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.postcode_index = postcode_digest(self.postcode)
+        super().save(*args, **kwargs)
+
+
+def postcode_digest(postcode: str) -> str:
+    """The blind index of a postcode: search with ``postcode_index=postcode_digest(p)``."""
+    return crypto.blind_index(postcode.replace(" ", ""), context="people.postcode")
 
     @property
     def is_current(self) -> bool:
@@ -196,18 +212,30 @@ class AccessGrant(models.Model):
 
 
 class IdentityLink(models.Model):
-    """Former identity → current identity of a protected person. Named roles only."""
+    """Former identity → current identity of a protected person. Named roles only.
+
+    The former identity's id is encrypted at rest, so a copy of the database does not join a
+    protected person to who they used to be; a blind index finds the link from the former side.
+    """
 
     current = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="former_links")
-    former = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="current_link")
+    former_ref = EncryptedTextField()
+    former_index = models.CharField(max_length=64, unique=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(current=models.F("former")), name="identity_distinct"
-            )
-        ]
 
     def __str__(self) -> str:
         return f"identity link {self.pk}"
+
+    @staticmethod
+    def index_of(former_id: uuid.UUID | str) -> str:
+        return crypto.blind_index(str(former_id), context="people.identitylink.former")
+
+    @classmethod
+    def build(cls, *, current: Person, former: Person) -> IdentityLink:
+        if current.pk == former.pk:
+            raise ValueError("a person cannot be their own former identity")
+        return cls(current=current, former_ref=str(former.pk), former_index=cls.index_of(former.pk))
+
+    @property
+    def former(self) -> Person:
+        return Person.objects.get(pk=uuid.UUID(self.former_ref))

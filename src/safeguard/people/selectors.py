@@ -82,12 +82,7 @@ def person_view(*, user: Any, person_id: uuid.UUID | str) -> PersonView:
             if r.anchor_id in visible_ids
         ]
         former = (
-            [
-                link.former
-                for link in IdentityLink.objects.filter(current=person).select_related("former")
-            ]
-            if cleared
-            else []
+            [link.former for link in IdentityLink.objects.filter(current=person)] if cleared else []
         )
         view = PersonView(
             person=person,

@@ -189,7 +189,8 @@ def identity_link_record(*, actor: Any, current: Person, former: Person) -> Iden
         current.save(update_fields=["protected_identity"])
         former.is_former_identity = True
         former.save(update_fields=["is_former_identity"])
-        link = IdentityLink.objects.create(current=current, former=former)
+        link = IdentityLink.build(current=current, former=former)
+        link.save()
         audit_record(
             actor=actor,
             action=AuditAction.COMBINATION,

@@ -26,6 +26,16 @@ def production_secrets(app_configs: Any, **kwargs: Any) -> list[Error]:
                 hint="Set a separate key.",
             )
         )
+    from safeguard.site import crypto
+
+    if crypto.keyring().is_demo:
+        errors.append(
+            Error(
+                "field encryption uses the demo keys",
+                id="safeguard.E004",
+                hint="Set SAFEGUARD_FIELD_KEYS(_FILE) and SAFEGUARD_BLIND_INDEX_KEY.",
+            )
+        )
     if not settings.REQUIRE_TWO_FACTOR:
         errors.append(Error("two-factor sign-in is off", id="safeguard.E003"))
     return errors
