@@ -94,14 +94,14 @@ class PersonAddress(models.Model):
         self.postcode_index = postcode_digest(self.postcode)
         super().save(*args, **kwargs)
 
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
 
 def postcode_digest(postcode: str) -> str:
     """The blind index of a postcode: search with ``postcode_index=postcode_digest(p)``."""
     return crypto.blind_index(postcode.replace(" ", ""), context="people.postcode")
-
-    @property
-    def is_current(self) -> bool:
-        return self.valid_to is None
 
 
 class IdentifierScheme(models.TextChoices):

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from safeguard.site import crypto
 
+if TYPE_CHECKING:  # django-stubs' generic fields: what Python code sets and gets
+    _TextBase = models.Field[str | None, str | None]
+    _FloatBase = models.Field[float | int | None, float | None]
+else:
+    _TextBase = _FloatBase = models.Field
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
-    """Stored as ``enc1:<key id>:<nonce+ciphertext>``; Python code sees plain text."""
+
+class _EncryptedField(models.Field):  # type: ignore[type-arg]
+    """Stored as ``enc1:<key id>:<nonce+ciphertext>`` in a text column."""
+
+    def get_internal_type(self) -> str:
+        return "TextField"
 
     def contribute_to_class(
         self, cls: type[models.Model], name: str, *args: Any, **kwargs: Any
@@ -18,41 +27,42 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         super().contribute_to_class(cls, name, *args, **kwargs)
         self.crypto_context = f"{cls._meta.label_lower}.{name}"
 
-    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+    def _open(self, value: str | None) -> str | None:
         if value is None or value == "":
             return value
         return crypto.decrypt(value, context=self.crypto_context)
 
-    def get_prep_value(self, value: Any) -> Any:
-        value = super().get_prep_value(value)
-        if value is None or value == "":
-            return value
-        return crypto.encrypt(str(value), context=self.crypto_context)
+    def _seal(self, text: str) -> str:
+        return crypto.encrypt(text, context=self.crypto_context)
 
     def get_lookup(self, lookup_name: str) -> Any:
         # Ciphertext is randomised: only null checks make sense. Search through a blind index.
-        if lookup_name not in {"isnull"}:
+        if lookup_name != "isnull":
             return None
         return super().get_lookup(lookup_name)
 
 
-def encrypted_fields() -> list[tuple[type[models.Model], list[EncryptedTextField]]]:
-    from django.apps import apps
+class EncryptedTextField(_EncryptedField, _TextBase):
+    """Python code sees plain text."""
 
-    found = []
-    for model in apps.get_models():
-        fields = [f for f in model._meta.get_fields() if isinstance(f, EncryptedTextField)]
-        if fields:
-            found.append((model, fields))
-    return found
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        return self._open(value)
+
+    def to_python(self, value: Any) -> Any:
+        return value if value is None else str(value)
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None or value == "":
+            return value
+        return self._seal(str(value))
 
 
-class EncryptedFloatField(EncryptedTextField):
-    """A float (e.g. a coordinate) encrypted at rest; Python code sees a float."""
+class EncryptedFloatField(_EncryptedField, _FloatBase):
+    """A float (e.g. a coordinate); Python code sees a float."""
 
-    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
-        text = super().from_db_value(value, expression, connection)
-        return None if text in (None, "") else float(text)
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> float | None:
+        text = self._open(value)
+        return None if text is None or text == "" else float(text)
 
     def to_python(self, value: Any) -> Any:
         if value is None or value == "" or isinstance(value, float):
@@ -62,4 +72,15 @@ class EncryptedFloatField(EncryptedTextField):
     def get_prep_value(self, value: Any) -> Any:
         if value is None or value == "":
             return None
-        return crypto.encrypt(repr(float(value)), context=self.crypto_context)
+        return self._seal(repr(float(value)))
+
+
+def encrypted_fields() -> list[tuple[type[models.Model], list[_EncryptedField]]]:
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        fields = [f for f in model._meta.get_fields() if isinstance(f, _EncryptedField)]
+        if fields:
+            found.append((model, fields))
+    return found
