@@ -1,0 +1,115 @@
+"""`safeguard monitor ...`: the batch form of the monitoring service (contracts.md §1).
+
+No Django here, so the command works without a database.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from safeguard.monitoring.engine import Settings, UnusableInput, run_check
+from safeguard.monitoring.engine.settings import SettingsError
+
+app = typer.Typer(
+    help="Electronic monitoring: check tag data against orders.", no_args_is_help=True
+)
+
+
+@app.callback()
+def _group() -> None:
+    """Electronic monitoring: check tag data against orders."""
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console  # only needed on a terminal
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("checking fixes", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _tidy(value: float) -> float:
+    """5.0 from the command line is written back as 5, like the contract's defaults."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+@app.command("check")
+def check_command(
+    orders: Annotated[Path, typer.Argument(metavar="ORDERS.json", help="The orders to check.")],
+    fixes: Annotated[Path, typer.Argument(metavar="FIXES.csv", help="GPS fixes.")],
+    out: Annotated[
+        Path, typer.Option("--out", metavar="VIOLATIONS.jsonl", help="Where to write violations.")
+    ],
+    events: Annotated[
+        Path | None, typer.Option("--events", metavar="EVENTS.csv", help="Device events.")
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until", metavar="TIME", help="Evaluation horizon (default: latest reading)."
+        ),
+    ] = None,
+    confirm_fixes: Annotated[
+        int | None, typer.Option(help="Default confirm_fixes for orders that do not set it.")
+    ] = None,
+    min_absence_minutes: Annotated[
+        float | None, typer.Option(help="Default min_absence_minutes.")
+    ] = None,
+    max_gap_minutes: Annotated[float | None, typer.Option(help="Default max_gap_minutes.")] = None,
+    default_accuracy_m: Annotated[
+        float | None, typer.Option(help="Default default_accuracy_m.")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Processes to use.")] = 1,
+) -> None:
+    """Check ORDERS.json against FIXES.csv (and EVENTS.csv); write VIOLATIONS.jsonl.
+
+    Rejected rows go to VIOLATIONS.errors.jsonl beside it. Exit 0 when the run finished,
+    2 when the input is unusable (nothing is written then).
+    """
+    given = {
+        "confirm_fixes": confirm_fixes,
+        "min_absence_minutes": min_absence_minutes,
+        "max_gap_minutes": max_gap_minutes,
+        "default_accuracy_m": default_accuracy_m,
+    }
+    chosen = {k: _tidy(v) for k, v in given.items() if v is not None}
+    try:
+        defaults = Settings().with_overrides(chosen)
+    except SettingsError as error:
+        raise _fail(str(error)) from None
+    try:
+        with _progress() as progress:
+            summary = run_check(
+                orders,
+                fixes,
+                events,
+                until,
+                out,
+                defaults=defaults,
+                workers=workers,
+                progress=progress,
+            )
+    except UnusableInput as error:
+        raise _fail(str(error)) from None
+    typer.echo(summary.line(), err=True)
