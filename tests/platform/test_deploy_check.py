@@ -10,7 +10,13 @@ from safeguard.site import crypto
 
 
 def _check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items() if not k.startswith("SAFEGUARD_")}
+    # Start from this environment without Safeguard's settings and without the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE (which the deploy check rightly refuses).
+    full = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SAFEGUARD_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     full.update(env)
     return subprocess.run(
         [
