@@ -28,6 +28,7 @@ app.add_typer(keys_app, name="keys")
 _AREA_COMMANDS = [
     ("safeguard.monitoring.cli", "monitor"),
     ("safeguard.safeguarding.cli", "indicators"),
+    ("safeguard.safeguarding.chronology_cli", "chronology"),
     ("safeguard.recall.cli", "recall"),
     ("safeguard.licences.cli", "licences"),
     ("safeguard.linkage.cli", "link"),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "safeguard.accounts",
     "safeguard.audit",
     "safeguard.people",
+    "safeguard.safeguarding",
 ]
 
 MIDDLEWARE = [

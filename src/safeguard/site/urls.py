@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from safeguard.accounts import twofactor_views
 from safeguard.accounts import views as account_views
@@ -50,6 +50,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="break-glass-close",
     ),
     path("healthz", site_views.health, name="health"),
+    path("", include("safeguard.safeguarding.urls")),
     path("api/v1/", (_mark_api_views(api_urls[0]), api_urls[1], api_urls[2])),
 ]
 

@@ -1,0 +1,1 @@
+"""Pages of the safeguarding area: thin, every one with an access policy."""
