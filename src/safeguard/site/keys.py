@@ -39,7 +39,7 @@ def keys_rotate(*, batch_size: int = 500) -> RotationResult:
                 with transaction.atomic(), connection.cursor() as cursor:
                     where = f"WHERE {column} IS NOT NULL" + (f" AND {pk} > %s" if last else "")
                     cursor.execute(
-                        f"SELECT {pk}, {column} FROM {table} {where} ORDER BY {pk} LIMIT %s",  # noqa: S608 - identifiers quoted, values bound
+                        f"SELECT {pk}, {column} FROM {table} {where} ORDER BY {pk} LIMIT %s",  # noqa: S608  # nosec B608 - quoted identifiers, bound values
                         [last, batch_size] if last else [batch_size],
                     )
                     rows = cursor.fetchall()
@@ -50,7 +50,7 @@ def keys_rotate(*, batch_size: int = 500) -> RotationResult:
                         plain = crypto.decrypt(value, context=field.crypto_context, ring=ring)
                         fresh = crypto.encrypt(plain, context=field.crypto_context, ring=ring)
                         cursor.execute(
-                            f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",  # noqa: S608
+                            f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",  # noqa: S608  # nosec B608
                             [fresh, key],
                         )
                         rotated += 1

@@ -15,14 +15,14 @@ def encrypt_existing(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for column in ADDRESS_COLUMNS:
-            cursor.execute(f"SELECT id, {quote(column)} FROM people_personaddress")  # noqa: S608
+            cursor.execute(f"SELECT id, {quote(column)} FROM people_personaddress")  # noqa: S608  # nosec B608
             for key, value in cursor.fetchall():
                 if value is None or str(value).startswith(crypto.PREFIX + ":"):
                     continue
                 plain = repr(float(value)) if column in ("latitude", "longitude") else str(value)
                 sealed = crypto.encrypt(plain, context=f"people.personaddress.{column}")
                 cursor.execute(
-                    f"UPDATE people_personaddress SET {quote(column)} = %s WHERE id = %s",  # noqa: S608
+                    f"UPDATE people_personaddress SET {quote(column)} = %s WHERE id = %s",  # noqa: S608  # nosec B608
                     [sealed, key],
                 )
     Address = apps.get_model("people", "PersonAddress")

@@ -108,7 +108,7 @@ def event_new(request: HttpRequest, child_id: str, kind: str) -> HttpResponse:
     fields = with_errors(detail_fields(spec, values, people), errors)
     body_map = ""
     if kind == "injury":
-        body_map = mark_safe(  # noqa: S308 - built by bodymap.body_map_svg, every value escaped
+        body_map = mark_safe(  # noqa: S308  # nosec B308 B703 - body_map_svg escapes every value
             body_map_svg(
                 outline,
                 selected=post.get("site", ""),
