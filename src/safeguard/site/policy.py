@@ -31,6 +31,8 @@ class Policy:
     service_accounts: bool = False
     # False only for the pages that verify the second factor itself.
     needs_second_factor: bool = True
+    # False for routes that only systems call (feeds): staff are refused.
+    staff: bool = True
 
     def allows(self, user: Any) -> bool:
         if not self.signed_in:
@@ -39,6 +41,8 @@ class Policy:
             return False
         if getattr(user, "is_service_account", False):
             return self.service_accounts
+        if not self.staff:
+            return False
         if not self.roles:
             return True
         return Role(user.role) in self.roles
@@ -60,7 +64,7 @@ def roles(*allowed: Role, name: str | None = None) -> Policy:
 
 def service(name: str) -> Policy:
     """A route for systems (feeds) holding a service-account token."""
-    return Policy(f"service:{name}", signed_in=True, service_accounts=True)
+    return Policy(f"service:{name}", signed_in=True, service_accounts=True, staff=False)
 
 
 def access_policy(policy: Policy) -> Callable[[F], F]:
