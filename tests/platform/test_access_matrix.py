@@ -135,6 +135,65 @@ ROUTE_SPECS: dict[str, RouteSpec] = {
     "police_callout_feed": RouteSpec(
         "feed", "/api/v1/safeguarding/feeds/police/callouts", api=True, method="post"
     ),
+    # Licences (issue 3): "licence" routes take a licence id ({id}) and a condition id ({cid});
+    # a licence is visible exactly when its person is (tests at the end of this file).
+    "licence-list": RouteSpec("licence_list", "/licences", api=False),
+    "licence-create": RouteSpec("licence_person", "/people/{id}/licences/new", api=False),
+    "licence": RouteSpec("licence", "/licences/{id}", api=False),
+    "licence-edit": RouteSpec("licence", "/licences/{id}/edit", api=False),
+    "licence-condition-choose": RouteSpec("licence", "/licences/{id}/conditions/add", api=False),
+    "licence-condition-add": RouteSpec(
+        "licence",
+        "/licences/{id}/conditions/add/0a370862-5426-49c1-b6d4-3d074d78a81a",
+        api=False,
+    ),
+    "licence-condition-change": RouteSpec(
+        "licence", "/licences/{id}/conditions/{cid}/change", api=False
+    ),
+    "licence-condition-remove": RouteSpec(
+        "licence", "/licences/{id}/conditions/{cid}/remove", api=False
+    ),
+    "licence-submit": RouteSpec("licence", "/licences/{id}/submit", api=False, method="post"),
+    "licence-approve": RouteSpec("licence", "/licences/{id}/approve", api=False, method="post"),
+    "licence-activate": RouteSpec("licence", "/licences/{id}/activate", api=False, method="post"),
+    "licence-return": RouteSpec("licence", "/licences/{id}/return", api=False),
+    "licence-recall": RouteSpec("licence", "/licences/{id}/recall", api=False),
+    "licence-disclosure": RouteSpec("licence", "/licences/{id}/disclosures/new", api=False),
+    "licence-document": RouteSpec("licence", "/licences/{id}/licence.pdf", api=False),
+    "list_licences": RouteSpec("licence_list", "/api/v1/licences/", api=True),
+    "create_licence": RouteSpec("licence_person", "/api/v1/licences/", api=True, method="post"),
+    "condition_catalogue": RouteSpec("staff", "/api/v1/licences/catalogue/3.0", api=True),
+    "monitoring_orders_api": RouteSpec(
+        "monitoring_service", "/api/v1/licences/monitoring/orders", api=True
+    ),
+    "get_licence": RouteSpec("licence", "/api/v1/licences/{id}", api=True),
+    "conditions_on": RouteSpec("licence", "/api/v1/licences/{id}/conditions", api=True),
+    "licence_document_api": RouteSpec("licence", "/api/v1/licences/{id}/document", api=True),
+    "update_licence": RouteSpec("licence", "/api/v1/licences/{id}", api=True, method="put"),
+    "add_condition": RouteSpec(
+        "licence", "/api/v1/licences/{id}/conditions", api=True, method="post"
+    ),
+    "change_condition": RouteSpec(
+        "licence", "/api/v1/licences/{id}/conditions/{cid}", api=True, method="put"
+    ),
+    "remove_condition": RouteSpec(
+        "licence", "/api/v1/licences/{id}/conditions/{cid}", api=True, method="delete"
+    ),
+    "submit_licence": RouteSpec("licence", "/api/v1/licences/{id}/submit", api=True, method="post"),
+    "approve_licence": RouteSpec(
+        "licence", "/api/v1/licences/{id}/approve", api=True, method="post"
+    ),
+    "return_licence": RouteSpec("licence", "/api/v1/licences/{id}/return", api=True, method="post"),
+    "activate_licence": RouteSpec(
+        "licence", "/api/v1/licences/{id}/activate", api=True, method="post"
+    ),
+    "recall_licence": RouteSpec("licence", "/api/v1/licences/{id}/recall", api=True, method="post"),
+    "vary_licence": RouteSpec(
+        "licence", "/api/v1/licences/{id}/variations", api=True, method="post"
+    ),
+    "record_disclosure": RouteSpec(
+        "licence", "/api/v1/licences/{id}/disclosures", api=True, method="post"
+    ),
 }
 
 
@@ -523,3 +582,117 @@ def test_feed_routes_are_for_their_agencys_service_accounts_only(world: World) -
             )
             assert response.status_code in (404, 422), (name, label)
         assert Client().post(spec.url, "{}", content_type="application/json").status_code == 401
+
+
+# --- Licences (issue 3): a licence is visible exactly when its person is ---------------------
+
+LICENCE_ROUTES = [n for n, s in ROUTE_SPECS.items() if s.kind in ("licence", "licence_person")]
+# Every route shares one access function; the licence page and its API twin are checked in
+# every scenario, the other routes in the scenarios that tell the rules apart (keeps CI fast).
+LICENCE_FULL_ROUTES = {"licence", "get_licence"}
+LICENCE_SCENARIOS = ["allocated", "other_team_same_agency", "unconnected"]
+# Bodies that get past request parsing, so that the access check is what answers.
+_LICENCE_BODIES: dict[str, dict[str, str]] = {
+    "add_condition": {"code": "matrix"},
+}
+
+
+@pytest.fixture
+def licence_world(world: World) -> dict[str, tuple[Any, Any]]:
+    """An active licence (with one condition) for every target."""
+    from tests.licences.helpers import matrix_licence
+
+    return {scenario: matrix_licence(person) for scenario, person in world.targets.items()}
+
+
+def _licence_request(client: Client, name: str, url: str) -> Any:
+    import json
+
+    spec = ROUTE_SPECS[name]
+    if spec.method == "get":
+        return client.get(url)
+    if not spec.api:
+        return client.post(url, {})
+    body = _LICENCE_BODIES.get(name, {})
+    if spec.kind == "licence_person":
+        body, url = {"person_id": url.rsplit("#", 1)[-1]}, url.rsplit("#", 1)[0]
+    request = getattr(client, spec.method)
+    return request(url, json.dumps(body), content_type="application/json")
+
+
+def _licence_url(name: str, target: Any, licence: Any, condition: Any) -> str:
+    spec = ROUTE_SPECS[name]
+    if spec.kind == "licence_person":
+        # The create operation names the person in its body: carried after a "#".
+        return spec.url.format(id=target) + (f"#{target}" if spec.api else "")
+    return spec.url.format(id=licence, cid=condition)
+
+
+@pytest.mark.parametrize(("label", "role", "cleared"), SUBJECTS)
+def test_licence_routes_follow_need_to_know(
+    world: World,
+    licence_world: dict[str, tuple[Any, Any]],
+    label: str,
+    role: Role,
+    cleared: bool,
+) -> None:
+    policies = {r.name: r.policy for r in all_routes()}
+    user = world.users[label]
+    for name in LICENCE_ROUTES:
+        spec = ROUTE_SPECS[name]
+        client = _client(world, label, spec.api)
+        missing = _licence_request(client, name, _licence_url(name, uuid.uuid4(), uuid.uuid4(), 0))
+        assert missing.status_code == 404, name
+        allowed = policies[name] is not None and policies[name].allows(user)  # type: ignore[union-attr]
+        for scenario in SCENARIOS if name in LICENCE_FULL_ROUTES else LICENCE_SCENARIOS:
+            licence, condition = licence_world[scenario]
+            url = _licence_url(name, world.targets[scenario].pk, licence.pk, condition.pk)
+            response = _licence_request(client, name, url)
+            if allowed and reference_may_see(role, cleared, scenario):
+                assert response.status_code not in (404, 500), (name, label, scenario)
+            else:
+                assert response.status_code == 404, (name, label, scenario)
+                assert response.content == missing.content, (name, label, scenario)
+
+
+def test_licence_routes_refuse_service_accounts_and_anonymous(
+    world: World, licence_world: dict[str, tuple[Any, Any]]
+) -> None:
+    licence, condition = licence_world["allocated"]
+    for name in LICENCE_ROUTES:
+        spec = ROUTE_SPECS[name]
+        url = _licence_url(name, world.targets["allocated"].pk, licence.pk, condition.pk)
+        feed = _licence_request(_client(world, "service", spec.api), name, url)
+        assert feed.status_code == 404, name
+        anonymous = _licence_request(Client(), name, url)
+        assert anonymous.status_code == (401 if spec.api else 302), name
+
+
+@pytest.mark.parametrize(("label", "role", "cleared"), SUBJECTS)
+def test_licence_lists_show_only_permitted_people(
+    world: World,
+    licence_world: dict[str, tuple[Any, Any]],
+    label: str,
+    role: Role,
+    cleared: bool,
+) -> None:
+    names = {p.family_name: s for s, p in world.targets.items()}
+    allowed = {s for s in SCENARIOS if reference_may_see(role, cleared, s)}
+    for route in [n for n, s in ROUTE_SPECS.items() if s.kind == "licence_list"]:
+        spec = ROUTE_SPECS[route]
+        response = _client(world, label, spec.api).get(spec.url)
+        assert response.status_code == 200
+        shown = {s for family, s in names.items() if family in response.content.decode()}
+        assert shown <= allowed, (label, route, shown - allowed)
+        if role in (Role.PRACTITIONER, Role.SENIOR_PRACTITIONER, Role.MANAGER):
+            assert "allocated" in shown
+
+
+def test_monitoring_orders_are_for_service_accounts_only(world: World) -> None:
+    for name, spec in ROUTE_SPECS.items():
+        if spec.kind != "monitoring_service":
+            continue
+        assert _client(world, "service", api=True).get(spec.url).status_code == 200, name
+        for label in ("practitioner", "privacy_officer", "manager"):
+            assert _client(world, label, api=True).get(spec.url).status_code == 404, name
+        assert Client().get(spec.url).status_code == 401, name

@@ -137,6 +137,9 @@ def county_generate(*, seed: int = 2007) -> bool:
             for p in [*people, *children]
         ]
         audit_record_many(actor=None, drafts=drafts, actor_label="demo-generator")
+        from safeguard.licences.demo import licences_generate
+
+        licences_generate(seed=seed, today=TODAY)
         from safeguard.safeguarding.demo import safeguarding_generate
 
         safeguarding_generate(seed=seed, today=TODAY)

@@ -1,5 +1,8 @@
 """`safeguard licences ...`: the licence-condition catalogue from the command line
-(contracts.md §5). No Django here, so the command works without a database.
+(contracts.md §5), and the batch commands over licences in the database.
+
+`conditions` needs no Django, so it works without a database; `export-orders` and `advance`
+set Django up lazily, inside the command.
 """
 
 from __future__ import annotations
@@ -7,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,12 +23,15 @@ from safeguard.licences.engine import (
     v4_start_from,
 )
 
-app = typer.Typer(help="Licence conditions: the catalogue by policy version.", no_args_is_help=True)
+app = typer.Typer(
+    help="Licences: the condition catalogue, monitoring orders, the daily step.",
+    no_args_is_help=True,
+)
 
 
 @app.callback()
 def _group() -> None:
-    """Licence conditions: the catalogue by policy version."""
+    """Licences: the condition catalogue, monitoring orders, the daily step."""
 
 
 def _fail(message: str) -> typer.Exit:
@@ -78,3 +85,77 @@ def _date(text: str) -> date:
         raise CatalogueError(
             f"--licence-start must be a date like 2026-04-01 (got {text!r})"
         ) from None
+
+
+@app.command("export-orders")
+def export_orders_command(
+    out: Annotated[
+        Path, typer.Option("--out", metavar="ORDERS.json", help="Where to write the orders.")
+    ],
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", metavar="DATE", help="Orders for licences in force on DATE (default: today)."
+        ),
+    ] = None,
+) -> None:
+    """Write monitoring orders (contracts.md §1) from the licences in force, for `monitor check`.
+
+    Licences whose order cannot be written (for example a curfew address with no map position)
+    are listed in ORDERS.errors.jsonl beside the output and counted on stderr.
+    """
+    try:
+        day = date.today() if on is None else date.fromisoformat(on)
+    except ValueError:
+        raise _fail(f"--on must be a date like 2026-10-01 (got {on!r})") from None
+    if not out.parent.is_dir():
+        raise _fail(f"cannot write {out}: no folder {out.parent}")
+    from safeguard.cli import django_setup  # only this command needs the database
+
+    django_setup()
+    from safeguard.licences.orders import monitoring_orders_export
+
+    result = monitoring_orders_export(
+        actor=None, actor_label="cli", on=day, recipient=f"monitoring service ({out.name})"
+    )
+    errors_path = out.with_suffix(".errors.jsonl")
+    try:
+        out.write_text(
+            json.dumps(result.document(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        errors_path.write_text(
+            "".join(
+                json.dumps({"licence": licence, "subject": subject, "reason": reason}) + "\n"
+                for licence, subject, reason in result.problems
+            ),
+            encoding="utf-8",
+        )
+    except OSError as error:
+        raise _fail(f"cannot write {out}: {error.strerror}") from None
+    typer.echo(
+        f"wrote {len(result.orders)} orders for {day.isoformat()} to {out}; "
+        f"{len(result.problems)} licences rejected (see {errors_path.name})",
+        err=True,
+    )
+
+
+@app.command("advance")
+def advance_command(
+    on: Annotated[
+        str | None,
+        typer.Option("--on", metavar="DATE", help="The day to advance to (default: today)."),
+    ] = None,
+) -> None:
+    """The daily step: approved licences whose start has come become active; licences past
+    their end date expire. Audited."""
+    try:
+        day = date.today() if on is None else date.fromisoformat(on)
+    except ValueError:
+        raise _fail(f"--on must be a date like 2026-10-01 (got {on!r})") from None
+    from safeguard.cli import django_setup
+
+    django_setup()
+    from safeguard.licences.lifecycle import licences_advance
+
+    activated, expired = licences_advance(today=day)
+    typer.echo(f"{activated} licences activated, {expired} expired")

@@ -71,11 +71,13 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def register_routers() -> None:
     """Add each area's router. Called once from urls.py."""
     from safeguard.accounts.api import router as accounts_router
+    from safeguard.licences.api import router as licences_router
     from safeguard.people.api import router as people_router
     from safeguard.safeguarding.api import router as safeguarding_router
     from safeguard.safeguarding.feeds import router as feeds_router
 
     api.add_router("/", accounts_router)
     api.add_router("/people", people_router)
+    api.add_router("/licences", licences_router)
     api.add_router("/safeguarding", safeguarding_router)
     api.add_router("/safeguarding/feeds", feeds_router)

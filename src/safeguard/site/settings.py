@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "safeguard.audit",
     "safeguard.people",
     "safeguard.safeguarding",
+    "safeguard.licences",
 ]
 
 MIDDLEWARE = [
