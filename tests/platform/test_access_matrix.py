@@ -194,6 +194,12 @@ ROUTE_SPECS: dict[str, RouteSpec] = {
     "record_disclosure": RouteSpec(
         "licence", "/api/v1/licences/{id}/disclosures", api=True, method="post"
     ),
+    # Concerns front door (issue 9): the public form, and the triage pages for Role.TRIAGE.
+    "report-concern": RouteSpec("public", "/report-a-concern", api=False),
+    "triage-queue": RouteSpec("triage", "/triage", api=False),
+    "triage-concern": RouteSpec("triage", "/triage/SG-2222-2222", api=False),
+    "refer-concern": RouteSpec("staff", "/refer-a-concern", api=False),
+    "referral_create": RouteSpec("referral", "/api/v1/referrals/", api=True, method="post"),
 }
 
 
@@ -696,3 +702,27 @@ def test_monitoring_orders_are_for_service_accounts_only(world: World) -> None:
         for label in ("practitioner", "privacy_officer", "manager"):
             assert _client(world, label, api=True).get(spec.url).status_code == 404, name
         assert Client().get(spec.url).status_code == 401, name
+
+
+# --- Concerns front door (issue 9): triage pages are for Role.TRIAGE only ---------------------
+
+
+def test_triage_routes_are_for_triage_staff_only(world: World) -> None:
+    from safeguard.referrals.models import Concern, ConcernSource
+
+    Concern.objects.create(
+        reference="SG-2222-2222",
+        received_at=timezone.now(),
+        source=ConcernSource.PUBLIC,
+        what_happened="matrix check",
+    )
+    for name, spec in ROUTE_SPECS.items():
+        if spec.kind != "triage":
+            continue
+        for label, role, _ in SUBJECTS:
+            response = _client(world, label, spec.api).get(spec.url)
+            assert response.status_code == (200 if role is Role.TRIAGE else 404), (name, label)
+        assert _client(world, "service", spec.api).get(spec.url).status_code == 404, name
+        anonymous = Client().get(spec.url)
+        assert anonymous.status_code == 302, name
+        assert anonymous["Location"].startswith("/sign-in"), name

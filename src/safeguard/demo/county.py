@@ -143,6 +143,9 @@ def county_generate(*, seed: int = 2007) -> bool:
         from safeguard.safeguarding.demo import safeguarding_generate
 
         safeguarding_generate(seed=seed, today=TODAY)
+        from safeguard.referrals.demo import referrals_generate
+
+        referrals_generate(seed=seed, today=TODAY)
     return True
 
 

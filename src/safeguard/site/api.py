@@ -72,6 +72,7 @@ def register_routers() -> None:
     """Add each area's router. Called once from urls.py."""
     from safeguard.accounts.api import router as accounts_router
     from safeguard.licences.api import router as licences_router
+    from safeguard.referrals.api import router as referrals_router
     from safeguard.people.api import router as people_router
     from safeguard.safeguarding.api import router as safeguarding_router
     from safeguard.safeguarding.feeds import router as feeds_router
@@ -79,5 +80,6 @@ def register_routers() -> None:
     api.add_router("/", accounts_router)
     api.add_router("/people", people_router)
     api.add_router("/licences", licences_router)
+    api.add_router("/referrals", referrals_router)
     api.add_router("/safeguarding", safeguarding_router)
     api.add_router("/safeguarding/feeds", feeds_router)

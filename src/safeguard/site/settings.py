@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "safeguard.people",
     "safeguard.safeguarding",
     "safeguard.licences",
+    "safeguard.referrals",
 ]
 
 MIDDLEWARE = [
