@@ -72,8 +72,8 @@ def register_routers() -> None:
     """Add each area's router. Called once from urls.py."""
     from safeguard.accounts.api import router as accounts_router
     from safeguard.licences.api import router as licences_router
-    from safeguard.referrals.api import router as referrals_router
     from safeguard.people.api import router as people_router
+    from safeguard.referrals.api import router as referrals_router
     from safeguard.safeguarding.api import router as safeguarding_router
     from safeguard.safeguarding.feeds import router as feeds_router
 
