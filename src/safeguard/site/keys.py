@@ -50,7 +50,7 @@ def keys_rotate(*, batch_size: int = 500) -> RotationResult:
                         plain = crypto.decrypt(value, context=field.crypto_context, ring=ring)
                         fresh = crypto.encrypt(plain, context=field.crypto_context, ring=ring)
                         cursor.execute(
-                            f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",  # noqa: S608
+                            f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",  # noqa: S608  # nosec B608
                             [fresh, key],
                         )
                         rotated += 1
