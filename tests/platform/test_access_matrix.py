@@ -200,6 +200,24 @@ ROUTE_SPECS: dict[str, RouteSpec] = {
     "triage-concern": RouteSpec("triage", "/triage/SG-2222-2222", api=False),
     "refer-concern": RouteSpec("staff", "/refer-a-concern", api=False),
     "referral_create": RouteSpec("referral", "/api/v1/referrals/", api=True, method="post"),
+    # Monitoring (issue 4): a subject's violations are visible exactly when the person is;
+    # "violation" routes take a violation id (tests at the end of this file).
+    "monitoring-violations": RouteSpec(
+        "violation_list", "/monitoring/violations?closed=1", api=False
+    ),
+    "monitoring-subject": RouteSpec("person", "/monitoring/subjects/{id}", api=False),
+    "monitoring-violation-acknowledge": RouteSpec(
+        "violation", "/monitoring/violations/{id}/acknowledge", api=False, method="post"
+    ),
+    "monitoring-violation-close": RouteSpec(
+        "violation", "/monitoring/violations/{id}/close", api=False, method="post"
+    ),
+    "monitoring_fixes_ingest": RouteSpec(
+        "monitoring_feed", "/api/v1/monitoring/fixes", api=True, method="post"
+    ),
+    "monitoring_events_ingest": RouteSpec(
+        "monitoring_feed", "/api/v1/monitoring/events", api=True, method="post"
+    ),
 }
 
 
@@ -726,3 +744,103 @@ def test_triage_routes_are_for_triage_staff_only(world: World) -> None:
         anonymous = Client().get(spec.url)
         assert anonymous.status_code == 302, name
         assert anonymous["Location"].startswith("/sign-in"), name
+
+
+# Monitoring (issue 4): violation routes and lists follow the person's visibility.
+@pytest.fixture
+def violation_world(world: World) -> dict[str, Any]:
+    """An open monitoring violation for every target."""
+    from safeguard.monitoring.models import Violation
+
+    return {
+        scenario: Violation.objects.create(
+            subject=str(person.pk),
+            person=person,
+            kind="tamper",
+            started_at=timezone.now() - timedelta(hours=1),
+            rule_version="em-rules/1",
+        )
+        for scenario, person in world.targets.items()
+    }
+
+
+VIOLATION_ROUTES = [name for name, spec in ROUTE_SPECS.items() if spec.kind == "violation"]
+
+
+@pytest.mark.parametrize(("label", "role", "cleared"), SUBJECTS)
+def test_violation_routes_follow_need_to_know(
+    world: World, violation_world: dict[str, Any], label: str, role: Role, cleared: bool
+) -> None:
+    client = _client(world, label, api=False)
+    for name in VIOLATION_ROUTES:
+        url = ROUTE_SPECS[name].url
+        missing = client.post(url.format(id=999_999_999), {})
+        assert missing.status_code == 404, name
+        for scenario in SCENARIOS:
+            response = client.post(url.format(id=violation_world[scenario].pk), {})
+            if reference_may_see(role, cleared, scenario):
+                assert response.status_code == 302, (name, label, scenario)
+            else:
+                assert response.status_code == 404, (name, label, scenario)
+                assert response.content == missing.content, (name, label, scenario)
+
+
+def test_violation_routes_refuse_service_accounts_and_anonymous(
+    world: World, violation_world: dict[str, Any]
+) -> None:
+    violation = violation_world["allocated"]
+    for name in VIOLATION_ROUTES:
+        url = ROUTE_SPECS[name].url.format(id=violation.pk)
+        assert _client(world, "service", api=False).post(url, {}).status_code == 404, name
+        anonymous = Client().post(url, {})
+        assert anonymous.status_code == 302, name
+        assert anonymous["Location"].startswith("/sign-in"), name
+    violation.refresh_from_db()
+    assert violation.state == "open"
+
+
+@pytest.mark.parametrize(("label", "role", "cleared"), SUBJECTS)
+def test_violation_lists_show_only_permitted_people(
+    world: World, violation_world: dict[str, Any], label: str, role: Role, cleared: bool
+) -> None:
+    names = {p.family_name: s for s, p in world.targets.items()}
+    allowed = {s for s in SCENARIOS if reference_may_see(role, cleared, s)}
+    for route in [n for n, s in ROUTE_SPECS.items() if s.kind == "violation_list"]:
+        response = _client(world, label, api=False).get(ROUTE_SPECS[route].url)
+        assert response.status_code == 200
+        shown = {s for family, s in names.items() if family in response.content.decode()}
+        assert shown <= allowed, (label, route, shown - allowed)
+        if role in (Role.PRACTITIONER, Role.SENIOR_PRACTITIONER, Role.MANAGER):
+            assert "allocated" in shown
+
+
+def test_monitoring_feeds_are_for_service_accounts_only(world: World) -> None:
+    for name, spec in ROUTE_SPECS.items():
+        if spec.kind != "monitoring_feed":
+            continue
+        feed = _client(world, "service", api=True)
+        assert feed.post(spec.url, "[]", content_type="application/json").status_code == 200
+        for label in ("practitioner", "privacy_officer", "manager"):
+            staff = _client(world, label, api=True)
+            answer = staff.post(spec.url, "[]", content_type="application/json")
+            assert answer.status_code == 404, (name, label)
+        anonymous = Client().post(spec.url, "[]", content_type="application/json")
+        assert anonymous.status_code == 401, name
+
+
+def test_referral_api_takes_referrals_from_staff_only(world: World) -> None:
+    import json
+
+    body = json.dumps({"what_happened": "matrix check"})
+    for name, spec in ROUTE_SPECS.items():
+        if spec.kind != "referral":
+            continue
+        for label, _, _ in SUBJECTS:
+            response = _client(world, label, spec.api).post(
+                spec.url, body, content_type="application/json"
+            )
+            assert response.status_code == 201, (name, label)
+        service = _client(world, "service", spec.api)
+        assert service.post(spec.url, body, content_type="application/json").status_code == 404
+        anonymous = Client().post(spec.url, body, content_type="application/json")
+        assert anonymous.status_code == 401, name

@@ -72,6 +72,7 @@ def register_routers() -> None:
     """Add each area's router. Called once from urls.py."""
     from safeguard.accounts.api import router as accounts_router
     from safeguard.licences.api import router as licences_router
+    from safeguard.monitoring.api import router as monitoring_router
     from safeguard.people.api import router as people_router
     from safeguard.referrals.api import router as referrals_router
     from safeguard.safeguarding.api import router as safeguarding_router
@@ -79,7 +80,8 @@ def register_routers() -> None:
 
     api.add_router("/", accounts_router)
     api.add_router("/people", people_router)
-    api.add_router("/licences", licences_router)
     api.add_router("/referrals", referrals_router)
+    api.add_router("/licences", licences_router)
+    api.add_router("/monitoring", monitoring_router)
     api.add_router("/safeguarding", safeguarding_router)
     api.add_router("/safeguarding/feeds", feeds_router)

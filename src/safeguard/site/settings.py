@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "safeguard.safeguarding",
     "safeguard.licences",
     "safeguard.referrals",
+    "safeguard.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -128,7 +129,8 @@ STATIC_ROOT = DATA_DIR / "static"
 # stylesheet is built by `npm run build` into var/frontend (see the Makefile). GOV.UK Frontend's
 # built files are served from /static/govuk/, Leaflet's from /static/leaflet/.
 FRONTEND_DIR = Path(os.environ.get("SAFEGUARD_FRONTEND_DIR", HOME_DIR / "node_modules"))
-FRONTEND_BUILD_DIR = DATA_DIR / "frontend"
+# Built by `npm run build` into the checkout's var/ (package.json), wherever the data lives.
+FRONTEND_BUILD_DIR = HOME_DIR / "var" / "frontend"
 STATICFILES_DIRS: list[str | Path | tuple[str, str | Path]] = [PACKAGE_DIR / "site" / "static"]
 for _prefix, _folder in [
     ("govuk", FRONTEND_DIR / "govuk-frontend" / "dist" / "govuk"),

@@ -51,8 +51,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("healthz", site_views.health, name="health"),
     path("", include("safeguard.licences.urls")),
-    path("", include("safeguard.referrals.urls")),
     path("", include("safeguard.safeguarding.urls")),
+    path("", include("safeguard.monitoring.urls")),
+    path("", include("safeguard.referrals.urls")),
     path("api/v1/", (_mark_api_views(api_urls[0]), api_urls[1], api_urls[2])),
 ]
 
