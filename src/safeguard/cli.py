@@ -32,6 +32,7 @@ _AREA_COMMANDS = [
     ("safeguard.recall.cli", "recall"),
     ("safeguard.licences.cli", "licences"),
     ("safeguard.linkage.cli", "link"),
+    ("safeguard.referrals.cli", "concerns"),
 ]
 for _module_name, _command in _AREA_COMMANDS:
     try:

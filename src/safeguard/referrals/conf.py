@@ -24,3 +24,8 @@ def public_window_seconds() -> int:
 def public_max_request_bytes() -> int:
     """The whole form, encoded; anything larger is refused before it is read."""
     return int(getattr(settings, "REFERRALS_PUBLIC_MAX_REQUEST_BYTES", 40_000))
+
+
+def warn_fraction() -> float:
+    """The share of a concern's window left when its worker is told it is due soon."""
+    return float(getattr(settings, "REFERRALS_WARN_FRACTION", 0.25))

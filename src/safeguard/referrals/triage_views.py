@@ -26,6 +26,7 @@ from safeguard.referrals.selectors import (
 from safeguard.referrals.services.triage import (
     concern_assign,
     concern_match_confirm,
+    concern_match_undo,
     concern_outcome_record,
     concern_rate,
 )
@@ -74,6 +75,10 @@ def _apply(request: HttpRequest, concern: Concern, action: str) -> None:
         if person is None:
             raise DomainError("Choose a person", {"fields": {"person": "Choose a person"}})
         concern_match_confirm(actor=_staff(request), concern=concern, person=person)
+    elif action == "unmatch":
+        concern_match_undo(
+            actor=_staff(request), concern=concern, reason=data.get("unmatch_reason", "")
+        )
     elif action == "outcome":
         concern_outcome_record(
             actor=_staff(request),

@@ -19,7 +19,7 @@ from safeguard.audit.services import audit_record
 from safeguard.people.models import Person
 from safeguard.referrals import conf
 from safeguard.referrals.models import Concern, ConcernSource, Outcome, Rag
-from safeguard.safeguarding.models import Child, EventAgency
+from safeguard.safeguarding.models import Child, ChronologyEvent, EventAgency
 from safeguard.safeguarding.services import chronology_event_record
 from safeguard.site.errors import DomainError
 
@@ -110,6 +110,51 @@ def concern_match_confirm(*, actor: Any, concern: Concern, person: Person) -> Co
                 },
                 source="front_door",
                 reference=concern.reference,
+            )
+    return concern
+
+
+def concern_match_undo(*, actor: Any, concern: Concern, reason: str) -> Concern:
+    """Take back a confirmed match that was wrong, before the outcome is recorded.
+
+    The concern's event is removed from that child's chronology in the same transaction: it was
+    never about them, and leaving it would put another child's concern in their record (and in
+    their alerts). The concern itself keeps everything that was reported, so the right person
+    can be confirmed next. The audit log keeps who undid it, when, why and which event went.
+    """
+    if concern.matched_person_id is None:
+        raise DomainError("This concern is not matched", {"fields": {"unmatch": "Not matched"}})
+    if concern.outcome:
+        message = "The outcome is recorded: the match can no longer be undone here"
+        raise DomainError(message, {"fields": {"unmatch": message}})
+    reason = _text(reason, "unmatch_reason", "Say why the match was wrong")
+    with transaction.atomic():
+        person_id = concern.matched_person_id
+        events = ChronologyEvent.objects.filter(
+            child_id=person_id, source="front_door", reference=concern.reference
+        )
+        removed = sorted(str(e.public_id) for e in events)
+        events.delete()
+        concern.matched_person = None
+        concern.save(update_fields=["matched_person"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.ALTERATION,
+            object_type="concern",
+            object_id=str(concern.pk),
+            summary="undid the match of a concern to a person",
+            justification=reason,
+            details={"person": str(person_id), "chronology_events_removed": removed},
+        )
+        if removed:
+            audit_record(
+                actor=actor,
+                action=AuditAction.ALTERATION,
+                object_type="child",
+                object_id=str(person_id),
+                summary="removed a front-door concern matched to the wrong child",
+                justification=reason,
+                details={"events": removed, "concern": str(concern.pk)},
             )
     return concern
 
