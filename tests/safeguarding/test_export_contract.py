@@ -49,7 +49,7 @@ CONTRACT_DETAILS: dict[str, set[str]] = {
 PERSON_KEYS = {"person"}
 PEOPLE_KEYS = {"adults_present"}
 AGENCIES = {"social_care", "police", "health", "education", "probation", "public"}
-OFFSET_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
+UTC_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
 def every_kind(fam: Family) -> None:
@@ -173,7 +173,7 @@ def test_every_kind_exports_in_the_contract_shape(tmp_path: Path) -> None:
         assert set(e) == {"id", "child", "at", "agency", "kind", "details"}
         assert e["child"] == str(fam.child.pk)
         assert re.fullmatch(r"e\d+", e["id"])
-        assert OFFSET_TIME.match(e["at"]), e["at"]
+        assert UTC_TIME.match(e["at"]), e["at"]
         instants.append(datetime.fromisoformat(e["at"]))
         assert e["agency"] in AGENCIES
         details = e["details"]
@@ -219,8 +219,9 @@ def test_export_is_byte_identical_when_run_twice(tmp_path: Path) -> None:
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
 
 
-def test_local_times_keep_the_local_date_and_offset(tmp_path: Path) -> None:
-    """An event at 00:30 on a summer night exports as that local date with +01:00."""
+def test_times_are_written_in_utc_with_z(tmp_path: Path) -> None:
+    """contracts.md: output times are UTC with Z. 00:30 on a summer night is 23:30Z the day
+    before (ADR 0502)."""
     fam = family()
     from zoneinfo import ZoneInfo
 
@@ -236,7 +237,7 @@ def test_local_times_keep_the_local_date_and_offset(tmp_path: Path) -> None:
     code, _, out = export(tmp_path, fam.child.pk, "sw.test")
     assert code == 0
     concern = next(json.loads(line) for line in out.read_text().splitlines() if '"concern"' in line)
-    assert concern["at"] == "2026-07-01T00:30:00+01:00"
+    assert concern["at"] == "2026-06-30T23:30:00Z"
 
 
 def test_export_is_a_disclosure_with_purpose_and_recipient(tmp_path: Path) -> None:

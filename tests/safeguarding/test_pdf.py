@@ -37,3 +37,13 @@ def test_wrapping_keeps_every_word_within_the_width() -> None:
     assert " ".join(lines).replace(" ", "") == text.replace(" ", "")
     assert all(sum(wrapper.width(w) for w in line.split()) <= 120 for line in lines)
     assert wrapper.wrap("", 100) == [""]
+
+
+def test_names_in_greek_and_cyrillic_have_glyphs_in_the_pdf_font() -> None:
+    """A child or adult named in another script must print, not show as empty boxes."""
+    from reportlab.pdfbase import pdfmetrics
+
+    _fonts()
+    glyphs = pdfmetrics.getFont(_FONT).face.charToGlyph
+    for letter in "ОленаКовальчукΕλένηŁukaszŞükrü":
+        assert ord(letter) in glyphs, letter

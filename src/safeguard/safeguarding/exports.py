@@ -21,7 +21,7 @@ from safeguard.audit.services import audit_record
 from safeguard.safeguarding.models import Child, ChronologyEvent
 from safeguard.safeguarding.selectors.chronology import export_rows
 from safeguard.safeguarding.selectors.events import EventRow, Filters
-from safeguard.safeguarding.timeutil import iso_local
+from safeguard.safeguarding.timeutil import iso_local, iso_utc
 from safeguard.site.errors import DomainError
 
 FORMATS = {
@@ -45,7 +45,7 @@ def event_json(event: ChronologyEvent) -> dict[str, Any]:
     return {
         "id": event.public_id,
         "child": str(event.child_id),
-        "at": iso_local(event.occurred_at),
+        "at": iso_utc(event.occurred_at),
         "agency": event.agency,
         "kind": event.kind,
         "details": {k: event.details[k] for k in sorted(event.details)},

@@ -4,9 +4,8 @@ Landscape A4, a marking on every page, the exporter and the purpose in every foo
 significant events highlighted. Rows are laid out directly on the canvas with a small
 word-wrapper (widths cached per word) rather than with platypus tables and paragraphs, which
 were about ten times slower: a 5,000-event chronology renders in a couple of seconds. A row
-longer than a page continues on the next one. Text uses the Bitstream Vera TrueType font that
-ships inside reportlab, embedded in the file (Western European letters; see
-docs/safeguarding.md).
+longer than a page continues on the next one. Text uses DejaVu Sans (shipped with the licences
+app, embedded in the file), so names in Latin, Greek and Cyrillic scripts print as written.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 from django.utils import timezone
@@ -27,7 +27,7 @@ from reportlab.pdfgen.canvas import Canvas
 from safeguard.safeguarding.models import Child
 from safeguard.safeguarding.selectors.events import EventRow, Filters
 
-_FONT, _BOLD = "SgVera", "SgVeraBold"
+_FONT, _BOLD = "SgChronologyDejaVu", "SgChronologyDejaVuBold"
 _MARKING = "OFFICIAL-SENSITIVE: contains personal data about a child"
 _SIZE, _LEADING = 8.0, 10.0
 _WIDTH, _HEIGHT = landscape(A4)
@@ -54,8 +54,10 @@ _COLUMNS = [
 
 def _fonts() -> None:
     if _FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(_FONT, "Vera.ttf"))
-        pdfmetrics.registerFont(TTFont(_BOLD, "VeraBd.ttf"))
+        folder = resources.files("safeguard.licences").joinpath("fonts")
+        for name, file in ((_FONT, "DejaVuSans.ttf"), (_BOLD, "DejaVuSans-Bold.ttf")):
+            with resources.as_file(folder.joinpath(file)) as path:
+                pdfmetrics.registerFont(TTFont(name, str(path)))
 
 
 class _Wrapper:

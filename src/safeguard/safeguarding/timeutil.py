@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -35,3 +35,8 @@ def local_date(moment: datetime) -> date:
 def iso_local(moment: datetime) -> str:
     """``2026-05-03T14:20:00+01:00``: local wall-clock time with its offset, whole seconds."""
     return to_local(moment).replace(microsecond=0).isoformat()
+
+
+def iso_utc(moment: datetime) -> str:
+    """``2026-05-03T13:20:00Z``: the contracts' output form (UTC with Z, whole seconds)."""
+    return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
