@@ -12,12 +12,52 @@ import sys
 from typing import Annotated
 
 import typer
+import typer.main
+from typer._click.core import Command, Context
+from typer.core import TyperGroup
+
+
+class _LazyAreas(TyperGroup):
+    """The root command, with the areas' command groups imported only when one is run.
+
+    Importing every area (pandas and Splink for ``link``, shapely for ``monitor``, ...) took
+    seconds before even ``safeguard --help`` could answer. The help lists each area with a short
+    text from ``_AREA_HELP``; the area's module is imported when its name is the command given.
+    """
+
+    def _load(self, name: str) -> None:
+        module_name = _LAZY_AREAS.get(name)
+        if module_name is None or name in self.commands:
+            return
+        module = importlib.import_module(module_name)
+        self.add_command(typer.main.get_group(module.app), name)
+
+    def resolve_command(
+        self, ctx: Context, args: list[str]
+    ) -> tuple[str | None, Command | None, list[str]]:
+        if args:
+            self._load(args[0])
+        return super().resolve_command(ctx, args)
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY_AREAS})
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        found: Command | None = super().get_command(ctx, cmd_name)
+        if found is None and cmd_name in _LAZY_AREAS:
+            # Only the help listing asks for a command it has not resolved: a stand-in that
+            # carries the area's one-line help, never run (resolve_command loads the real one).
+            text = _AREA_HELP.get(cmd_name, "")
+            return TyperGroup(name=cmd_name, help=text, short_help=text)
+        return found
+
 
 app = typer.Typer(
     name="safeguard",
     help="Safeguard: multi-agency public protection.",
     no_args_is_help=True,
     add_completion=False,
+    cls=_LazyAreas,
 )
 audit_app = typer.Typer(help="The audit log: verify the hash chain, write checkpoints.")
 app.add_typer(audit_app, name="audit")
@@ -34,14 +74,17 @@ _AREA_COMMANDS = [
     ("safeguard.linkage.cli", "link"),
     ("safeguard.referrals.cli", "concerns"),
 ]
-for _module_name, _command in _AREA_COMMANDS:
-    try:
-        _module = importlib.import_module(_module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != _module_name:
-            raise
-        continue
-    app.add_typer(_module.app, name=_command)
+# One line each for `safeguard --help`, which lists the areas without importing them.
+_AREA_HELP = {
+    "monitor": "Electronic monitoring: check fixes against orders, crime-scene matching.",
+    "indicators": "Joining the dots: explained alerts from a child's chronology.",
+    "chronology": "A child's multi-agency chronology: export.",
+    "recall": "Recall decisions: which recalls the law allows.",
+    "licences": "Licences: the condition catalogue, monitoring orders, lifecycle dates.",
+    "link": "Person linkage across agencies: link, evaluate, train, generate.",
+    "concerns": "Concerns front door: deadline reminders for triage staff.",
+}
+_LAZY_AREAS = {command: module_name for module_name, command in _AREA_COMMANDS}
 
 
 def django_setup() -> None:
