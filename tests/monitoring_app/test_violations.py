@@ -101,6 +101,7 @@ def test_acknowledge_then_close_with_an_outcome_is_audited() -> None:
         )
     )
     assert actions == [
+        "notified the responsible practitioner of a tag violation",
         "acknowledged an electronic-monitoring violation",
         "closed an electronic-monitoring violation",
     ]

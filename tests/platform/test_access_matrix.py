@@ -218,6 +218,11 @@ ROUTE_SPECS: dict[str, RouteSpec] = {
     "monitoring_events_ingest": RouteSpec(
         "monitoring_feed", "/api/v1/monitoring/events", api=True, method="post"
     ),
+    # Crime matching: police casework staff only (test_crime_matching_is_for_police_only).
+    "monitoring-near": RouteSpec("police", "/monitoring/near", api=False),
+    "monitoring_near_search": RouteSpec(
+        "police", "/api/v1/monitoring/near", api=True, method="post"
+    ),
 }
 
 
@@ -826,6 +831,49 @@ def test_monitoring_feeds_are_for_service_accounts_only(world: World) -> None:
             assert answer.status_code == 404, (name, label)
         anonymous = Client().post(spec.url, "[]", content_type="application/json")
         assert anonymous.status_code == 401, name
+
+
+def test_crime_matching_is_for_police_only(world: World) -> None:
+    """Only police-agency casework staff may search trails; to everyone else the routes look
+    exactly like a missing record."""
+    import json
+
+    police = f.agency("Testshire Police", AgencyKind.POLICE)
+    officer = f.user(Role.PRACTITIONER, f.team(police, "PPU"), username="matrix-police")
+    body = json.dumps(
+        {
+            "at": "2026-11-29T21:00:00+00:00",
+            "lat": 53.0,
+            "lon": -1.4,
+            "radius_m": 100,
+            "window_minutes": 30,
+            "reason": "matrix check",
+        }
+    )
+    for name, spec in ROUTE_SPECS.items():
+        if spec.kind != "police":
+            continue
+
+        def call(client: Client, spec: RouteSpec = spec) -> Any:
+            if spec.api:
+                return client.post(spec.url, body, content_type="application/json")
+            return client.get(spec.url)
+
+        if spec.api:
+            police_client = Client(HTTP_AUTHORIZATION=f"Bearer {f.token_for(officer)}")
+        else:
+            police_client = Client()
+            police_client.force_login(officer)
+        assert call(police_client).status_code == 200, name
+        for label, _, _ in SUBJECTS:
+            client = _client(world, label, spec.api)
+            # The API's missing-record answer; for pages, the site's page-not-found.
+            missing = client.get(f"/api/v1/people/{uuid.uuid4()}" if spec.api else "/no-such-page")
+            refused = call(client)
+            assert refused.status_code == 404, (name, label)
+            assert refused.content == missing.content, (name, label)
+        assert call(_client(world, "service", spec.api)).status_code == 404, name
+        assert call(Client()).status_code == (401 if spec.api else 302), name
 
 
 def test_referral_api_takes_referrals_from_staff_only(world: World) -> None:

@@ -146,6 +146,9 @@ def county_generate(*, seed: int = 2007) -> bool:
         from safeguard.referrals.demo import referrals_generate
 
         referrals_generate(seed=seed, today=TODAY)
+        from safeguard.monitoring.demo import monitoring_generate
+
+        monitoring_generate(seed=seed, today=TODAY)
     return True
 
 

@@ -14,6 +14,7 @@ a failure there is logged and does not undo the acknowledged batch (the next bat
 
 import logging
 import threading
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from ninja import Router, Schema
 
 from safeguard.monitoring.evaluation import reevaluate
 from safeguard.monitoring.ingest import store_batch
+from safeguard.monitoring.near import POLICE_SEARCH, NearQuery, near_search
 from safeguard.monitoring.readings import BadBody, parse_items, split_body
 from safeguard.site.errors import DomainError, NotFoundError
 from safeguard.site.policy import access_policy, service
@@ -126,3 +128,47 @@ def monitoring_fixes_ingest(request: HttpRequest) -> Any:
 @access_policy(EM_FEED)
 def monitoring_events_ingest(request: HttpRequest) -> Any:
     return _ingest(request, events=True)
+
+
+class NearIn(Schema):
+    at: datetime
+    lat: float
+    lon: float
+    radius_m: float
+    window_minutes: float
+    reason: str
+
+
+class NearHitOut(Schema):
+    subject: str
+    name: str
+    first_at: datetime
+    last_at: datetime
+    fixes: int
+    closest_m: float
+    closest_accuracy_m: float
+
+
+class NearOut(Schema):
+    count: int
+    results: list[NearHitOut]
+
+
+@router.post(
+    "/near",
+    response={200: NearOut},
+    summary="Crime matching (police): tagged people near a place around a time",
+)
+@access_policy(POLICE_SEARCH)
+def monitoring_near_search(request: HttpRequest, payload: NearIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    query = NearQuery(
+        at=payload.at,
+        lat=payload.lat,
+        lon=payload.lon,
+        radius_m=payload.radius_m,
+        window_minutes=payload.window_minutes,
+        reason=payload.reason,
+    )
+    results = near_search(actor=user, query=query, recipients=[user.username])
+    return {"count": len(results), "results": [r.to_json() for r in results]}

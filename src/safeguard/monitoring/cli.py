@@ -1,6 +1,7 @@
 """`safeguard monitor ...`: the batch form of the monitoring service (contracts.md §1).
 
-No Django here, so the command works without a database.
+`check` needs no Django, so it works without a database; `near` (crime matching) reads
+the stored fixes and sets Django up itself.
 """
 
 from __future__ import annotations
@@ -113,3 +114,52 @@ def check_command(
     except UnusableInput as error:
         raise _fail(str(error)) from None
     typer.echo(summary.line(), err=True)
+
+
+@app.command("near")
+def near_command(
+    at: Annotated[str, typer.Option("--at", metavar="TIME", help="When (ISO 8601 with offset).")],
+    lat: Annotated[float, typer.Option("--lat", help="Latitude of the place (WGS84).")],
+    lon: Annotated[float, typer.Option("--lon", help="Longitude of the place (WGS84).")],
+    radius: Annotated[float, typer.Option("--radius", metavar="M", help="Radius in metres.")],
+    window: Annotated[
+        float, typer.Option("--window", metavar="MINUTES", help="Minutes either side of TIME.")
+    ],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why (e.g. the crime reference); audited.")
+    ] = "crime matching from the command line",
+    recipient: Annotated[
+        str, typer.Option("--recipient", help="Who receives the answer; audited.")
+    ] = "command-line operator",
+) -> None:
+    """Crime matching: tagged people whose trail was within the radius in the window.
+
+    A fix counts when it was recorded within MINUTES of TIME (inclusive) and its accuracy
+    circle could touch the search circle. Writes one JSON object a subject to stdout, closest
+    first. Needs the database; audited as a disclosure of the subjects listed.
+    """
+    from safeguard.monitoring.engine.timeparse import InstantError, parse_instant, to_datetime
+
+    try:
+        when = to_datetime(parse_instant(at))
+    except InstantError as error:
+        raise _fail(f"--at {error}") from None
+    from safeguard.cli import django_setup  # only this command needs the database
+
+    django_setup()
+    import json
+
+    from safeguard.monitoring.near import NearQuery, near_search
+    from safeguard.site.errors import DomainError
+
+    query = NearQuery(
+        at=when, lat=lat, lon=lon, radius_m=radius, window_minutes=window, reason=reason
+    )
+    try:
+        results = near_search(actor=None, actor_label="cli", query=query, recipients=[recipient])
+    except DomainError as error:
+        fields = (error.extra or {}).get("fields", {})
+        raise _fail("; ".join(str(v) for v in fields.values()) or error.message) from None
+    for result in results:
+        typer.echo(json.dumps(result.to_json()))
+    typer.echo(f"{len(results)} subjects near the place in the window", err=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
@@ -24,6 +25,8 @@ from safeguard.people.models import Person
 
 # Rows per IN-list query (keeps SQLite under its bound-parameter limit).
 _CHUNK = 500
+# Bound parameters a stored-copy lookup query may use (SQLite's limit is far above it).
+_PARAMS = 900
 
 
 @dataclass
@@ -56,14 +59,33 @@ def _known_subjects(subjects: set[str]) -> set[str]:
 def _stored(
     model: type[Fix] | type[DeviceEvent], keys: list[tuple[str, int]]
 ) -> dict[tuple[str, int], Reading]:
+    """The stored copies of these keys. A subject's seqs are asked for as a range when they are
+    dense (a feed batch: consecutive seqs), else as a list; several subjects a query."""
     by_subject: dict[str, list[int]] = defaultdict(list)
     for subject, seq in keys:
         by_subject[subject].append(seq)
-    found: dict[tuple[str, int], Reading] = {}
+    wanted = set(keys)
+    # (condition, bound parameters) per subject term; queries stay under _PARAMS parameters.
+    terms: list[tuple[Q, int]] = []
     for subject, seqs in by_subject.items():
-        for start in range(0, len(seqs), _CHUNK):
-            rows = model.objects.filter(subject=subject, seq__in=seqs[start : start + _CHUNK])
-            for row in rows:
+        low, high = min(seqs), max(seqs)
+        if high - low < 4 * len(seqs) + 16:
+            terms.append((Q(subject=subject, seq__gte=low, seq__lte=high), 3))
+        else:
+            for start in range(0, len(seqs), _CHUNK):
+                part = seqs[start : start + _CHUNK]
+                terms.append((Q(subject=subject, seq__in=part), 1 + len(part)))
+    found: dict[tuple[str, int], Reading] = {}
+    index = 0
+    while index < len(terms):
+        condition, params = terms[index]
+        index += 1
+        while index < len(terms) and params + terms[index][1] <= _PARAMS:
+            condition |= terms[index][0]
+            params += terms[index][1]
+            index += 1
+        for row in model.objects.filter(condition):
+            if (row.subject, row.seq) in wanted:
                 found[(row.subject, row.seq)] = _as_reading(row)
     return found
 

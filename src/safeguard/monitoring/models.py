@@ -25,7 +25,11 @@ class Fix(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["subject", "seq"], name="monitoring_fix_subject_seq")
         ]
-        indexes = [models.Index(fields=["subject", "recorded_at"], name="monitoring_fix_time_idx")]
+        indexes = [
+            models.Index(fields=["subject", "recorded_at"], name="monitoring_fix_time_idx"),
+            # Crime matching searches every subject in a time window (near.py).
+            models.Index(fields=["recorded_at"], name="monitoring_fix_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"fix {self.subject}#{self.seq}"

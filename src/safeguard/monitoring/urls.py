@@ -8,6 +8,7 @@ from safeguard.monitoring import views
 
 urlpatterns: list[URLPattern] = [
     path("monitoring/violations", views.violation_queue_page, name="monitoring-violations"),
+    path("monitoring/near", views.near_page, name="monitoring-near"),
     path("monitoring/subjects/<str:person_id>", views.subject_page, name="monitoring-subject"),
     path(
         "monitoring/violations/<int:violation_id>/acknowledge",

@@ -3,12 +3,18 @@ that acknowledge and close a violation."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from safeguard.monitoring.models import ViolationOutcome
+from safeguard.monitoring.near import POLICE_SEARCH, NearQuery, NearResult, near_search
 from safeguard.monitoring.selectors import access_violation_by_id, subject_view, violation_queue
 from safeguard.monitoring.services import violation_acknowledge, violation_close
 from safeguard.site.errors import DomainError
@@ -63,3 +69,77 @@ def violation_close_page(request: HttpRequest, violation_id: int) -> HttpRespons
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("monitoring-subject", person_id=violation.subject)
+
+
+# (name, label, input type, hint) of the crime-matching form.
+_NEAR_FIELDS = [
+    ("at", "Time", "datetime-local", "UK local time, for example 2026-11-29T21:30"),
+    ("lat", "Latitude", "text", "WGS84 decimal degrees, for example 53.0512"),
+    ("lon", "Longitude", "text", "WGS84 decimal degrees, for example -1.4467"),
+    ("radius_m", "Radius in metres", "text", "Up to 10000"),
+    ("window_minutes", "Minutes either side of the time", "text", "Up to 1440"),
+    ("reason", "Reason for the search", "text", "For example the crime reference"),
+]
+
+
+def _near_query(data: Any) -> tuple[NearQuery | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    numbers: dict[str, float] = {}
+    for name, label, _type, _hint in _NEAR_FIELDS[1:5]:
+        try:
+            numbers[name] = float(str(data.get(name, "")).strip())
+        except ValueError:
+            errors[name] = f"Enter the {label.lower()} as a number"
+    at: datetime | None = None
+    try:
+        at = datetime.fromisoformat(str(data.get("at", "")).strip())
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    except ValueError:
+        errors["at"] = "Enter the time, for example 2026-11-29T21:30"
+    if errors or at is None:
+        if not str(data.get("reason", "")).strip():
+            errors["reason"] = "Give the reason for the search (for example the crime reference)"
+        return None, errors
+    query = NearQuery(
+        at=at,
+        lat=numbers["lat"],
+        lon=numbers["lon"],
+        radius_m=numbers["radius_m"],
+        window_minutes=numbers["window_minutes"],
+        reason=str(data.get("reason", "")),
+    )
+    return query, query.problems()
+
+
+@access_policy(POLICE_SEARCH)
+def near_page(request: HttpRequest) -> HttpResponse:
+    """Crime matching for police staff: a search form (GET) and its audited answer (POST)."""
+    errors: dict[str, str] = {}
+    results: list[NearResult] | None = None
+    data: Any = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        query, errors = _near_query(request.POST)
+        if query is not None and not errors:
+            user: Any = request.user
+            results = near_search(actor=user, query=query, recipients=[user.username])
+    elif request.method != "GET":
+        return HttpResponse(status=405)
+    fields = [
+        {
+            "name": name,
+            "label": label,
+            "type": kind,
+            "hint": hint,
+            "value": data.get(name, ""),
+            "error": errors.get(name, ""),
+        }
+        for name, label, kind, hint in _NEAR_FIELDS
+    ]
+    status = 400 if errors else 200
+    return render(
+        request,
+        "monitoring/near.html",
+        {"fields": fields, "errors": errors, "results": results},
+        status=status,
+    )
