@@ -73,6 +73,7 @@ _AREA_COMMANDS = [
     ("safeguard.licences.cli", "licences"),
     ("safeguard.linkage.cli", "link"),
     ("safeguard.referrals.cli", "concerns"),
+    ("safeguard.alerts.cli", "alerts"),
 ]
 # One line each for `safeguard --help`, which lists the areas without importing them.
 _AREA_HELP = {
@@ -83,6 +84,7 @@ _AREA_HELP = {
     "licences": "Licences: the condition catalogue, monitoring orders, lifecycle dates.",
     "link": "Person linkage across agencies: link, evaluate, train, generate.",
     "concerns": "Concerns front door: deadline reminders for triage staff.",
+    "alerts": "Safeguarding alerts: re-evaluate, link licences to children, fairness.",
 }
 _LAZY_AREAS = {command: module_name for module_name, command in _AREA_COMMANDS}
 

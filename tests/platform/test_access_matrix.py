@@ -223,6 +223,43 @@ ROUTE_SPECS: dict[str, RouteSpec] = {
     "monitoring_near_search": RouteSpec(
         "police", "/api/v1/monitoring/near", api=True, method="post"
     ),
+    # Alerts (issue 7): "alert" routes take an alert id and follow the child's visibility
+    # (restricted-adult alerts also the adult's); tests in tests/alerts/test_alerts_access.py.
+    "alerts": RouteSpec("staff", "/alerts?scope=all&closed=1", api=False),
+    "alerts_list": RouteSpec("staff", "/api/v1/alerts/?scope=all&closed=true", api=True),
+    "alerts-fairness": RouteSpec("alert_oversight", "/alerts/fairness", api=False),
+    "alerts_fairness": RouteSpec("alert_oversight", "/api/v1/alerts/fairness", api=True),
+    "alert": RouteSpec("alert", "/alerts/{id}", api=False),
+    "alert-acknowledge": RouteSpec("alert", "/alerts/{id}/acknowledge", api=False, method="post"),
+    "alert-close": RouteSpec("alert", "/alerts/{id}/close", api=False, method="post"),
+    "alert-reopen": RouteSpec("alert", "/alerts/{id}/reopen", api=False, method="post"),
+    "alert_get": RouteSpec("alert", "/api/v1/alerts/{id}", api=True),
+    "alert_acknowledge_api": RouteSpec(
+        "alert", "/api/v1/alerts/{id}/acknowledge", api=True, method="post"
+    ),
+    "alert_close_api": RouteSpec("alert", "/api/v1/alerts/{id}/close", api=True, method="post"),
+    "alert_reopen_api": RouteSpec("alert", "/api/v1/alerts/{id}/reopen", api=True, method="post"),
+    # Linkage review (issue 6): privacy officer and triage; restricted pairs the officer only.
+    "linkage-queue": RouteSpec("linkage_queue", "/linkage/review", api=False),
+    "linkage-pair": RouteSpec("linkage_pair", "/linkage/pairs/{id}", api=False),
+    "linkage-pair-decide": RouteSpec(
+        "linkage_pair", "/linkage/pairs/{id}/decide", api=False, method="post"
+    ),
+    "linkage-event-undo": RouteSpec(
+        "linkage_event", "/linkage/events/{id}/undo", api=False, method="post"
+    ),
+    "linkage-master": RouteSpec("linkage_master", "/linkage/masters/{id}", api=False),
+    "linkage-master-unmerge": RouteSpec(
+        "linkage_master", "/linkage/masters/{id}/unmerge", api=False, method="post"
+    ),
+    "linkage_queue": RouteSpec("linkage_queue", "/api/v1/linkage/pairs", api=True),
+    "linkage_pair": RouteSpec("linkage_pair", "/api/v1/linkage/pairs/{id}", api=True),
+    "linkage_pair_decide": RouteSpec(
+        "linkage_pair", "/api/v1/linkage/pairs/{id}/decision", api=True, method="post"
+    ),
+    "linkage_event_undo": RouteSpec(
+        "linkage_event", "/api/v1/linkage/events/{id}/undo", api=True, method="post"
+    ),
 }
 
 
@@ -892,3 +929,90 @@ def test_referral_api_takes_referrals_from_staff_only(world: World) -> None:
         assert service.post(spec.url, body, content_type="application/json").status_code == 404
         anonymous = Client().post(spec.url, body, content_type="application/json")
         assert anonymous.status_code == 401, name
+
+
+# --- Linkage review (issue 6): the comparison page reveals two whole records -------------------
+
+
+def _linkage_world(world: World) -> dict[str, dict[str, str]]:
+    """A plain pair and a restricted one (a former identity), each with an event and a master."""
+    from safeguard.linkage.models import CandidatePair, LinkageEvent, PairStatus
+    from safeguard.linkage.services import membership_of
+
+    def pair(left: Person, right: Person, restricted: bool) -> dict[str, str]:
+        made = CandidatePair.objects.create(
+            left=left,
+            right=right,
+            match_weight=3.0,
+            match_probability=0.9,
+            restricted=restricted,
+            status=PairStatus.KEPT_APART,
+            reason="matrix",
+        )
+        event = LinkageEvent.objects.create(
+            kind="keep_apart", pair=made, reason="matrix", pair_before={"status": "pending"}
+        )
+        return {
+            "linkage_pair": str(made.pk),
+            "linkage_event": str(event.pk),
+            "linkage_master": str(membership_of(right).master_id),
+        }
+
+    t = world.targets
+    return {
+        "plain": pair(t["allocated"], t["other_agency"], restricted=False),
+        "restricted": pair(t["unconnected"], t["former_identity"], restricted=True),
+    }
+
+
+_LINKAGE_KINDS = ("linkage_queue", "linkage_pair", "linkage_event", "linkage_master")
+
+
+def _linkage_call(client: Client, spec: RouteSpec, url: str) -> Any:
+    if spec.method == "get":
+        return client.get(url)
+    body = {"decision": "link", "reason": "matrix"} if "pairs" in url else {}
+    if spec.api:  # a valid body: the policy, not the schema, must answer
+        import json
+
+        return client.post(url, json.dumps(body), content_type="application/json")
+    return client.post(url, body)
+
+
+@pytest.mark.parametrize(("label", "role", "cleared"), SUBJECTS)
+def test_linkage_routes_are_for_reviewers_and_restricted_pairs_for_the_officer(
+    world: World, label: str, role: Role, cleared: bool
+) -> None:
+    ids = _linkage_world(world)
+    for name, spec in ROUTE_SPECS.items():
+        if spec.kind not in _LINKAGE_KINDS:
+            continue
+        for which in ("plain", "restricted"):
+            if spec.kind == "linkage_queue" and which == "restricted":
+                continue
+            url = spec.url.replace("{id}", ids[which].get(spec.kind, ""))
+            response = _linkage_call(_client(world, label, spec.api), spec, url)
+            allowed = role is Role.PRIVACY_OFFICER or (role is Role.TRIAGE and which == "plain")
+            if allowed:
+                assert response.status_code != 404, (name, label, which)
+            else:
+                assert response.status_code == 404, (name, label, which)
+            service = _linkage_call(_client(world, "service", spec.api), spec, url)
+            assert service.status_code == 404, (name, which)
+            anonymous = _linkage_call(Client(), spec, url)
+            assert anonymous.status_code == (401 if spec.api else 302), (name, which)
+
+
+def test_a_hidden_linkage_pair_looks_exactly_like_a_missing_one(world: World) -> None:
+    ids = _linkage_world(world)
+    triage = _client(world, "triage", api=False)
+    for name in ("linkage-pair", "linkage-master"):
+        spec = ROUTE_SPECS[name]
+        hidden = triage.get(spec.url.replace("{id}", ids["restricted"][spec.kind]))
+        missing = triage.get(spec.url.replace("{id}", str(uuid.uuid4())))
+        assert (hidden.status_code, hidden.content) == (missing.status_code, missing.content)
+    page = triage.get("/linkage/review").content.decode()
+    assert "Former-Identity" not in page
+    # The officer sees it among the recently decided pairs.
+    officer = _client(world, "privacy_officer", api=False)
+    assert "Former-Identity" in officer.get("/linkage/review").content.decode()

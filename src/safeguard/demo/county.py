@@ -146,9 +146,15 @@ def county_generate(*, seed: int = 2007) -> bool:
         from safeguard.referrals.demo import referrals_generate
 
         referrals_generate(seed=seed, today=TODAY)
+        from safeguard.linkage.demo import linkage_generate
+
+        linkage_generate(seed=seed, today=TODAY)
         from safeguard.monitoring.demo import monitoring_generate
 
         monitoring_generate(seed=seed, today=TODAY)
+        from safeguard.alerts.demo import alerts_generate
+
+        alerts_generate(seed=seed, today=TODAY)
     return True
 
 

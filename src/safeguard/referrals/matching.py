@@ -1,9 +1,10 @@
 """Person-index match proposals for triage staff (never for the public form).
 
-Simple on purpose: a candidate is any person the system holds whose current or past address has
-the concern's postcode (by the blind index, so no address is decrypted to search), or whose name
-matches the name given. Each candidate is scored by what agrees (postcode, full name, family
-name, date of birth or age) and the best few are proposed; the triage worker decides.
+The concern's child name, date of birth or age, postcode and address are scored against the
+whole person index by the linkage service (``safeguard.linkage.candidates.propose_candidates``:
+the trained UK person model, nickname and typo tolerant, term-frequency weighted). The best few
+above the proposal threshold are proposed with what agrees; the triage worker decides.
+Protected and former identities are never proposed here (only the privacy officer sees them).
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
-
-from safeguard.people.models import Person, PersonAddress, postcode_digest
+from safeguard.linkage.candidates import Evidence, LinkCandidate, propose_candidates
+from safeguard.people.models import Person
 from safeguard.referrals.models import Concern
 from safeguard.safeguarding.models import Child
 
@@ -26,9 +26,11 @@ _AGE = re.compile(r"\b(\d{1,2})\b")
 @dataclass(frozen=True)
 class Proposal:
     person: Person
-    score: int
+    score: int  # the match weight in whole bits (evidence for minus against)
     reasons: tuple[str, ...]
     has_child_record: bool
+    match_probability: float = 0.0
+    explanation: tuple[Evidence, ...] = ()
 
 
 def _stated_dob(text: str) -> date | None:
@@ -50,49 +52,57 @@ def _stated_age(text: str) -> int | None:
     return int(found.group(1)) if found and _stated_dob(text) is None else None
 
 
-def _name_parts(name: str) -> tuple[str, str]:
-    words = name.casefold().split()
-    if not words:
-        return "", ""
-    return (words[0] if len(words) > 1 else ""), words[-1]
+def reasons_from(candidate: LinkCandidate) -> tuple[str, ...]:
+    """What agrees, in the words triage used before: postcode, full name, date of birth."""
+    agree = {e.comparison: e for e in candidate.explanation if e.verdict == "agree"}
+    reasons: list[str] = []
+    residence = agree.get("residence")
+    if residence is not None:
+        if residence.level in ("same dwelling and postcode", "same postcode"):
+            reasons.append("postcode")
+        elif "dwelling" in residence.level:
+            reasons.append("address")
+        else:
+            reasons.append("postcode area")
+    forename, surname = agree.get("forename"), agree.get("surname")
+    if forename and surname:
+        exact = forename.level == "same forename" and surname.level == "same surname"
+        reasons.append("full name" if exact else "similar name")
+    elif surname:
+        reasons.append("family name" if surname.level == "same surname" else "similar family name")
+    elif forename:
+        reasons.append("first name")
+    dob = agree.get("date_of_birth")
+    if dob is not None:
+        reasons.append(
+            "date of birth" if dob.level == "same date of birth" else "close date of birth"
+        )
+    if "age" in agree:
+        reasons.append("age")
+    return tuple(reasons)
 
 
 def propose_matches(concern: Concern, *, today: date) -> list[Proposal]:
-    given, family = _name_parts(concern.child_name)
-    postcode = concern.postcode.strip()
-    by_postcode: set[object] = set()
-    query = Q(pk__in=[])
-    if postcode:
-        by_postcode = set(
-            PersonAddress.objects.filter(postcode_index=postcode_digest(postcode)).values_list(
-                "person_id", flat=True
-            )
-        )
-        query |= Q(pk__in=by_postcode)
-    if family:
-        query |= Q(family_name__iexact=family)
-    candidates = Person.objects.filter(query, is_former_identity=False)[:200]
-    dob = _stated_dob(concern.child_age)
-    age = _stated_age(concern.child_age)
-    proposals: list[Proposal] = []
-    for person in candidates:
-        score, reasons = 0, list[str]()
-        if person.pk in by_postcode:
-            score, reasons = score + 3, [*reasons, "postcode"]
-        if family and person.family_name.casefold() == family:
-            if given and person.given_name.casefold() == given:
-                score, reasons = score + 4, [*reasons, "full name"]
-            else:
-                score, reasons = score + 1, [*reasons, "family name"]
-        if dob is not None and person.date_of_birth == dob:
-            score, reasons = score + 4, [*reasons, "date of birth"]
-        elif age is not None and person.age_on(today) in (age - 1, age, age + 1):
-            score, reasons = score + 1, [*reasons, "age"]
-        if score >= 3:
-            proposals.append(Proposal(person, score, tuple(reasons), False))
-    proposals.sort(key=lambda p: (-p.score, p.person.family_name, p.person.given_name))
-    proposals = proposals[:_MAX_PROPOSALS]
-    children = set(
-        Child.objects.filter(pk__in=[p.person.pk for p in proposals]).values_list("pk", flat=True)
+    candidates = propose_candidates(
+        name=concern.child_name,
+        date_of_birth=_stated_dob(concern.child_age),
+        age=_stated_age(concern.child_age),
+        postcode=concern.postcode,
+        address=concern.address,
+        today=today,
+        limit=_MAX_PROPOSALS,
     )
-    return [Proposal(p.person, p.score, p.reasons, p.person.pk in children) for p in proposals]
+    children = set(
+        Child.objects.filter(pk__in=[c.person.pk for c in candidates]).values_list("pk", flat=True)
+    )
+    return [
+        Proposal(
+            person=c.person,
+            score=round(c.match_weight),
+            reasons=reasons_from(c),
+            has_child_record=c.person.pk in children,
+            match_probability=c.match_probability,
+            explanation=c.explanation,
+        )
+        for c in candidates
+    ]

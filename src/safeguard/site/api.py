@@ -71,7 +71,9 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def register_routers() -> None:
     """Add each area's router. Called once from urls.py."""
     from safeguard.accounts.api import router as accounts_router
+    from safeguard.alerts.api import router as alerts_router
     from safeguard.licences.api import router as licences_router
+    from safeguard.linkage.api import router as linkage_router
     from safeguard.monitoring.api import router as monitoring_router
     from safeguard.people.api import router as people_router
     from safeguard.referrals.api import router as referrals_router
@@ -85,3 +87,5 @@ def register_routers() -> None:
     api.add_router("/monitoring", monitoring_router)
     api.add_router("/safeguarding", safeguarding_router)
     api.add_router("/safeguarding/feeds", feeds_router)
+    api.add_router("/linkage", linkage_router)
+    api.add_router("/alerts", alerts_router)

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "safeguard.licences",
     "safeguard.referrals",
     "safeguard.monitoring",
+    "safeguard.linkage",
+    "safeguard.alerts",
 ]
 
 MIDDLEWARE = [

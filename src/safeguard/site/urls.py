@@ -54,6 +54,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("safeguard.safeguarding.urls")),
     path("", include("safeguard.monitoring.urls")),
     path("", include("safeguard.referrals.urls")),
+    path("", include("safeguard.alerts.urls")),
+    path("", include("safeguard.linkage.urls")),
     path("api/v1/", (_mark_api_views(api_urls[0]), api_urls[1], api_urls[2])),
 ]
 
