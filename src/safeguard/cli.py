@@ -192,18 +192,41 @@ def audit_verify_command(
 @audit_app.command("checkpoint")
 def audit_checkpoint_command(
     path: Annotated[str | None, typer.Option(help="where to write the checkpoint")] = None,
+    every: Annotated[
+        float | None,
+        typer.Option(help="keep running: write a checkpoint every SECONDS", min=1),
+    ] = None,
+    times: Annotated[
+        int | None, typer.Option(help="with --every: stop after this many writes", min=1)
+    ] = None,
 ) -> None:
     """Write a signed checkpoint of the chain's head outside the database."""
     django_setup()
     from pathlib import Path
 
-    from safeguard.audit.verify import checkpoint_write
+    from safeguard.audit.verify import (
+        Checkpoint,
+        CheckpointInvalidError,
+        CheckpointRefusedError,
+        checkpoint_every,
+        checkpoint_write,
+    )
 
-    written = checkpoint_write(Path(path) if path else None)
-    if written is None:
-        typer.echo("audit log is empty: no checkpoint written")
-    else:
-        typer.echo(f"checkpoint written at entry {written.seq}")
+    def report(written: Checkpoint | None) -> None:
+        if written is None:
+            typer.echo("audit log is empty: no checkpoint written")
+        else:
+            typer.echo(f"checkpoint written at entry {written.seq}")
+
+    target = Path(path) if path else None
+    try:
+        if every is None:
+            report(checkpoint_write(target))
+        else:
+            checkpoint_every(every, target, times=times, report=report)
+    except (CheckpointRefusedError, CheckpointInvalidError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(code=1) from None
 
 
 @keys_app.command("generate")

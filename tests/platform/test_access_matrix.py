@@ -86,6 +86,8 @@ ROUTE_SPECS: dict[str, RouteSpec] = {
     "get_person": RouteSpec("person", "/api/v1/people/{id}", api=True),
     "two-factor": RouteSpec("first_factor", "/two-factor", api=False),
     "two-factor-setup": RouteSpec("first_factor", "/two-factor/setup", api=False),
+    "security-key": RouteSpec("first_factor", "/two-factor/security-key", api=False),
+    "security-key-setup": RouteSpec("first_factor", "/two-factor/security-key/setup", api=False),
     # The break-glass form answers the same for every person URL, existing or not.
     "break-glass": RouteSpec("staff", "/people/{id}/break-glass", api=False),
     "break-glass-reviews": RouteSpec("privacy", "/break-glass/reviews", api=False),
@@ -222,6 +224,54 @@ ROUTE_SPECS: dict[str, RouteSpec] = {
     "monitoring-near": RouteSpec("police", "/monitoring/near", api=False),
     "monitoring_near_search": RouteSpec(
         "police", "/api/v1/monitoring/near", api=True, method="post"
+    ),
+    # Breach and recall (issue 8): a case is visible exactly when its person is; "breach_*"
+    # routes are checked in tests/recall_app/test_recall_access.py.
+    "recall-cases": RouteSpec("breach_list", "/recall/cases", api=False),
+    "recall-casework": RouteSpec("breach_list", "/recall/casework", api=False),
+    "recall-open": RouteSpec("breach_person", "/people/{id}/breach-cases/new", api=False),
+    "recall-case": RouteSpec("breach_case", "/recall/cases/{id}", api=False),
+    "recall-facts": RouteSpec("breach_case", "/recall/cases/{id}/facts", api=False),
+    "recall-evidence": RouteSpec("breach_case", "/recall/cases/{id}/evidence", api=False),
+    "recall-recommend": RouteSpec("breach_case", "/recall/cases/{id}/recommend", api=False),
+    "recall-return": RouteSpec("breach_case", "/recall/cases/{id}/return", api=False),
+    "recall-countersign": RouteSpec(
+        "breach_case", "/recall/cases/{id}/countersign", api=False, method="post"
+    ),
+    "recall-approve": RouteSpec(
+        "breach_case", "/recall/cases/{id}/approve", api=False, method="post"
+    ),
+    "recall-send": RouteSpec("breach_case", "/recall/cases/{id}/send", api=False, method="post"),
+    "recall-book": RouteSpec("breach_case", "/recall/cases/{id}/book", api=False, method="post"),
+    "recall-part-a": RouteSpec("breach_case", "/recall/cases/{id}/part-a.pdf", api=False),
+    "recall-letter": RouteSpec("breach_case", "/recall/cases/{id}/decision-letter.pdf", api=False),
+    "recall_cases_list": RouteSpec("breach_list", "/api/v1/recall/cases", api=True),
+    "recall_case_open": RouteSpec("breach_person", "/api/v1/recall/cases", api=True, method="post"),
+    "recall_case_get": RouteSpec("breach_case", "/api/v1/recall/cases/{id}", api=True),
+    "recall_case_evidence": RouteSpec(
+        "breach_case", "/api/v1/recall/cases/{id}/evidence", api=True, method="post"
+    ),
+    "recall_case_recommend": RouteSpec(
+        "breach_case", "/api/v1/recall/cases/{id}/recommendation", api=True, method="post"
+    ),
+    "recall_case_countersign": RouteSpec(
+        "breach_case", "/api/v1/recall/cases/{id}/countersign", api=True, method="post"
+    ),
+    "recall_case_approve": RouteSpec(
+        "breach_case", "/api/v1/recall/cases/{id}/approve", api=True, method="post"
+    ),
+    "recall_case_return": RouteSpec(
+        "breach_case", "/api/v1/recall/cases/{id}/return", api=True, method="post"
+    ),
+    "recall_case_sent": RouteSpec(
+        "breach_case", "/api/v1/recall/cases/{id}/sent", api=True, method="post"
+    ),
+    "recall_case_booked": RouteSpec(
+        "breach_case", "/api/v1/recall/cases/{id}/booked", api=True, method="post"
+    ),
+    "recall_case_part_a": RouteSpec("breach_case", "/api/v1/recall/cases/{id}/part-a", api=True),
+    "recall_case_letter": RouteSpec(
+        "breach_case", "/api/v1/recall/cases/{id}/decision-letter", api=True
     ),
     # Alerts (issue 7): "alert" routes take an alert id and follow the child's visibility
     # (restricted-adult alerts also the adult's); tests in tests/alerts/test_alerts_access.py.

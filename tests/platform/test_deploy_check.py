@@ -43,6 +43,8 @@ PRODUCTION = {
     "SAFEGUARD_ALLOWED_HOSTS": "safeguard.example.org",
     "SAFEGUARD_FIELD_KEYS": "prod1:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=",
     "SAFEGUARD_BLIND_INDEX_KEY": "a-separate-blind-index-key-for-production-77",
+    "SAFEGUARD_WEBAUTHN_RP_ID": "safeguard.example.org",
+    "SAFEGUARD_WEBAUTHN_ORIGINS": "https://safeguard.example.org",
 }
 
 
@@ -64,3 +66,13 @@ def test_demo_secrets_fail_check_deploy() -> None:
     assert "safeguard.E004" in demo_keys.stdout + demo_keys.stderr
     no_2fa = _check({**PRODUCTION, "SAFEGUARD_REQUIRE_TWO_FACTOR": "false"})
     assert "safeguard.E003" in no_2fa.stdout + no_2fa.stderr
+
+
+def test_security_keys_need_a_configured_relying_party_in_production() -> None:
+    unset = _check({**PRODUCTION, "SAFEGUARD_WEBAUTHN_RP_ID": ""})
+    assert unset.returncode != 0
+    assert "safeguard.E005" in unset.stdout + unset.stderr
+    plain_http = _check(
+        {**PRODUCTION, "SAFEGUARD_WEBAUTHN_ORIGINS": "http://safeguard.example.org"}
+    )
+    assert "safeguard.E006" in plain_http.stdout + plain_http.stderr

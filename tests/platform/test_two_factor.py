@@ -105,3 +105,19 @@ def test_wrong_codes_are_throttled(user: User) -> None:
     response = client.post("/two-factor/setup", {"code": good})
     assert response.status_code == 400
     assert "Too many wrong codes" in response.content.decode()
+
+
+def test_signing_in_again_gives_no_fresh_guesses_at_the_code(user: User) -> None:
+    """The password's failures clear on a good password; the code's must not (else whoever
+    has the password could guess codes for ever, five at a time)."""
+    client = _password_only(user)
+    client.get("/two-factor/setup")
+    device = TotpDevice.objects.get(user=user)
+    client.post("/two-factor/setup", {"code": pyotp.TOTP(device.secret).now()})
+    wrong = "123456" if pyotp.TOTP(device.secret).now() != "123456" else "654321"
+    for _ in range(5):
+        _password_only(user).post("/two-factor", {"code": wrong})
+    good = pyotp.TOTP(device.secret).at(time.time() + 30)
+    response = _password_only(user).post("/two-factor", {"code": good})
+    assert response.status_code == 400
+    assert "Too many wrong codes" in response.content.decode()

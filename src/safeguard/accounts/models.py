@@ -97,3 +97,28 @@ class TotpDevice(models.Model):
 
     def __str__(self) -> str:
         return f"authenticator of user {self.user_id}"
+
+
+class WebAuthnCredential(models.Model):
+    """A security key or platform authenticator registered as a second factor (WebAuthn).
+
+    Only public material is stored: the credential id and its public key (base64url), and the
+    signature counter, which must move forward at each use so that a cloned key shows itself.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="webauthn_credentials")
+    name = models.CharField(max_length=100)
+    credential_id = models.CharField(max_length=1400, unique=True)
+    public_key = models.TextField()
+    sign_count = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"security key {self.pk} of user {self.user_id}"
+
+    @property
+    def credential_id_bytes(self) -> bytes:
+        from webauthn.helpers import base64url_to_bytes
+
+        return base64url_to_bytes(self.credential_id)

@@ -43,3 +43,21 @@ def sign_in_failed(username: str, address: str | None) -> None:
 
 def sign_in_succeeded(username: str, address: str | None) -> None:
     SignInFailure.objects.filter(username_key=_key(username), address=address).delete()
+
+
+# Second-factor failures are counted under their own key, so that signing in again with the
+# password (which clears the password's failures) does not give a fresh set of guesses at the
+# code or key. They end with the cool-off, or when a second factor is accepted.
+_SECOND_FACTOR = "second-factor:"
+
+
+def second_factor_allowed(username: str, address: str | None) -> bool:
+    return sign_in_allowed(_SECOND_FACTOR + username, address)
+
+
+def second_factor_failed(username: str, address: str | None) -> None:
+    sign_in_failed(_SECOND_FACTOR + username, address)
+
+
+def second_factor_succeeded(username: str, address: str | None) -> None:
+    sign_in_succeeded(_SECOND_FACTOR + username, address)

@@ -18,7 +18,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from safeguard.accounts.models import TotpDevice
-from safeguard.accounts.throttle import client_address, sign_in_allowed, sign_in_failed
+from safeguard.accounts.throttle import (
+    client_address,
+    second_factor_allowed,
+    second_factor_failed,
+    second_factor_succeeded,
+)
 
 SESSION_KEY = "sg_two_factor_at"
 ISSUER = "Safeguard"
@@ -71,7 +76,7 @@ def verify(request: HttpRequest, code: str) -> str | None:
         return "Enter the 6-digit code from your authenticator app"
     if not (code.isdigit() and len(code) == 6):
         return "The code must be 6 digits"
-    if not sign_in_allowed(user.get_username(), address):
+    if not second_factor_allowed(user.get_username(), address):
         return "Too many wrong codes. Wait 15 minutes, then try again"
     with transaction.atomic():
         device = TotpDevice.objects.select_for_update().filter(user=user).first()
@@ -79,11 +84,12 @@ def verify(request: HttpRequest, code: str) -> str | None:
             return "Set up your authenticator app first"
         step = _matching_step(device, code, time.time())
         if step is None or step <= device.last_step:
-            sign_in_failed(user.get_username(), address)
+            second_factor_failed(user.get_username(), address)
             return "The code is not correct, or has been used. Enter the newest code"
         device.last_step = step
         if device.confirmed_at is None:
             device.confirmed_at = timezone.now()
         device.save(update_fields=["last_step", "confirmed_at"])
+    second_factor_succeeded(user.get_username(), address)
     request.session[SESSION_KEY] = time.time()
     return None

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+from urllib.parse import quote
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from safeguard.accounts import twofactor
+from safeguard.accounts import securitykeys, twofactor
 from safeguard.site.policy import FIRST_FACTOR, access_policy
 
 
@@ -16,12 +20,22 @@ def _next(request: HttpRequest) -> str:
     return target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else "/"
 
 
+def _has_totp(user: Any) -> bool:
+    device = twofactor.device_for(user)
+    return device is not None and device.confirmed_at is not None
+
+
 @access_policy(FIRST_FACTOR)
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
-    device = twofactor.device_for(request.user)
-    if device is None or device.confirmed_at is None:
+    has_keys = bool(securitykeys.credentials_of(request.user))
+    if not _has_totp(request.user):
+        if has_keys:
+            return redirect(f"/two-factor/security-key?next={quote(_next(request))}")
         return redirect(f"/two-factor/setup?next={_next(request)}")
+    if has_keys and request.method == "GET" and request.GET.get("method") != "code":
+        # A security key resists phishing: offer it first when the user has one.
+        return redirect(f"/two-factor/security-key?next={quote(_next(request))}")
     errors: dict[str, str] = {}
     if request.method == "POST":
         error = twofactor.verify(request, request.POST.get("code", ""))
@@ -31,7 +45,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/two_factor.html",
-        {"errors": errors, "next": _next(request)},
+        {"errors": errors, "next": _next(request), "has_keys": has_keys},
         status=400 if errors else 200,
     )
 
@@ -40,7 +54,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     device = twofactor.device_for(request.user)
-    if device is not None and device.confirmed_at is not None:
+    if (device is not None and device.confirmed_at is not None) or securitykeys.credentials_of(
+        request.user
+    ):
         return redirect(f"/two-factor?next={_next(request)}")
     errors: dict[str, str] = {}
     if request.method == "POST" and device is not None:
@@ -58,6 +74,69 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "next": _next(request),
             "secret": device.secret,
             "qr_svg": twofactor.provisioning_svg(request.user, device),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@access_policy(FIRST_FACTOR)
+@require_http_methods(["GET", "POST"])
+def security_key(request: HttpRequest) -> HttpResponse:
+    """Second factor with a registered security key (the authentication ceremony)."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        error = securitykeys.authenticate(request, request.POST.get("credential", ""))
+        if error is None:
+            return redirect(_next(request))
+        errors["use-security-key"] = error
+    options = securitykeys.authentication_options(request)
+    if options is None:
+        return redirect(f"/two-factor?next={quote(_next(request))}")
+    return render(
+        request,
+        "accounts/security_key.html",
+        {
+            "errors": errors,
+            "next": _next(request),
+            "options": json.loads(options),
+            "has_totp": _has_totp(request.user),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@access_policy(FIRST_FACTOR)
+@require_http_methods(["GET", "POST"])
+def security_key_setup(request: HttpRequest) -> HttpResponse:
+    """Register a security key: the first factor of a new user, or another one once verified.
+
+    Someone holding only the password must not add their own key to an account that already
+    has a second factor, so such a session is sent to give its existing factor first.
+    """
+    user: Any = request.user
+    has_factor = _has_totp(user) or bool(securitykeys.credentials_of(user))
+    if has_factor and not twofactor.session_verified(request):
+        return redirect(f"/two-factor?next={quote(request.get_full_path())}")
+    errors: dict[str, str] = {}
+    name = request.POST.get("name", "").strip()
+    if request.method == "POST":
+        if not name:
+            errors["name"] = "Enter a name for the security key"
+        else:
+            error = securitykeys.register(request, request.POST.get("credential", ""), name)
+            if error is None:
+                return redirect(_next(request))
+            errors["register-security-key"] = error
+    options = securitykeys.registration_options(request)
+    return render(
+        request,
+        "accounts/security_key_setup.html",
+        {
+            "errors": errors,
+            "next": _next(request),
+            "name": name,
+            "options": json.loads(options),
+            "keys": securitykeys.credentials_of(user),
         },
         status=400 if errors else 200,
     )

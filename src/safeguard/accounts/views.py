@@ -37,7 +37,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if not username:
             errors["username"] = "Enter your username"
         if not password:
-            errors["password"] = "Enter your password"  # noqa: S105 - a message
+            errors["password"] = "Enter your password"  # noqa: S105  # nosec B105 - a message
         address = client_address(request)
         if not errors and not sign_in_allowed(username, address):
             errors["username"] = (

@@ -12,6 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +23,8 @@ from django.utils import timezone
 
 from safeguard.audit.chain import GENESIS_HASH, ChainFields, entry_hash
 from safeguard.audit.models import AuditEntry
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,9 +60,36 @@ def _sign(seq: int, hash_: str, written_at: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
+class CheckpointRefusedError(Exception):
+    """The chain no longer contains the last checkpoint: writing would hide the damage."""
+
+
+def _continues(previous: Checkpoint, head_seq: int) -> str | None:
+    """Why the chain does not extend the previous checkpoint, or None when it does."""
+    if head_seq < previous.seq:
+        return (
+            f"the chain ends at entry {head_seq} but the last checkpoint records entry "
+            f"{previous.seq} (truncated?)"
+        )
+    stored = AuditEntry.objects.filter(seq=previous.seq).values_list("entry_hash", flat=True)
+    if list(stored) != [previous.entry_hash]:
+        return f"entry {previous.seq} differs from the last checkpoint (rewritten?)"
+    return None
+
+
 def checkpoint_write(path: Path | None = None) -> Checkpoint | None:
-    """Write the current head as a signed checkpoint. Returns None for an empty chain."""
+    """Write the current head as a signed checkpoint. Returns None for an empty chain.
+
+    A new checkpoint replaces the last one only if the chain still contains the entry the last
+    one records, unchanged: a periodic writer must never bless a truncated or rewritten chain
+    (CheckpointRefusedError, and the old checkpoint is kept for ``audit verify``).
+    """
     head = AuditEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
+    previous = checkpoint_read(path)  # CheckpointInvalidError if the file was tampered with
+    if previous is not None:
+        problem = _continues(previous, head[0] if head else 0)
+        if problem is not None:
+            raise CheckpointRefusedError(f"checkpoint not written: {problem}")
     if head is None:
         return None
     written_at = timezone.now().isoformat(timespec="seconds")
@@ -148,3 +180,33 @@ def audit_verify(checkpoint_path: Path | None = None) -> VerifyResult:
             checkpoint,
         )
     return VerifyResult(True, count, None, "", checkpoint.seq if checkpoint else None)
+
+
+def checkpoint_every(
+    seconds: float,
+    path: Path | None = None,
+    *,
+    times: int | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    report: Callable[[Checkpoint | None], None] = lambda _: None,
+) -> int:
+    """Write a checkpoint now and then every ``seconds`` (``times`` writes, or for ever).
+
+    For ``safeguard audit checkpoint --every``. A lost database connection is retried at the
+    next tick; a refused checkpoint (the chain was cut or rewritten) stops the loop with the
+    error, so the service fails loudly instead of signing over the damage.
+    """
+    from django.db import connection
+    from django.db.utils import InterfaceError, OperationalError
+
+    written = 0
+    while times is None or written < times:
+        try:
+            report(checkpoint_write(path))
+        except (OperationalError, InterfaceError):
+            logger.warning("audit checkpoint skipped: database unavailable")
+            connection.close()  # reconnect at the next tick
+        written += 1
+        if times is None or written < times:
+            sleep(seconds)
+    return written

@@ -155,6 +155,9 @@ def county_generate(*, seed: int = 2007) -> bool:
         from safeguard.alerts.demo import alerts_generate
 
         alerts_generate(seed=seed, today=TODAY)
+        from safeguard.recall.demo import breach_cases_generate
+
+        breach_cases_generate(seed=seed, today=TODAY)
     return True
 
 

@@ -58,7 +58,8 @@ class Concern(models.Model):
     )
     # Triage
     rag = models.CharField(max_length=5, choices=Rag.choices, blank=True)
-    rag_reason = models.TextField(blank=True)
+    # Triage notes quote the concern: encrypted like it (docs/security.md).
+    rag_reason = EncryptedTextField(blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     assigned_to = models.ForeignKey(
@@ -68,7 +69,7 @@ class Concern(models.Model):
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    outcome_rationale = models.TextField(blank=True)
+    outcome_rationale = EncryptedTextField(blank=True)
     outcome_at = models.DateTimeField(null=True, blank=True)
     outcome_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

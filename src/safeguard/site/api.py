@@ -76,6 +76,7 @@ def register_routers() -> None:
     from safeguard.linkage.api import router as linkage_router
     from safeguard.monitoring.api import router as monitoring_router
     from safeguard.people.api import router as people_router
+    from safeguard.recall.api import router as recall_router
     from safeguard.referrals.api import router as referrals_router
     from safeguard.safeguarding.api import router as safeguarding_router
     from safeguard.safeguarding.feeds import router as feeds_router
@@ -85,6 +86,7 @@ def register_routers() -> None:
     api.add_router("/referrals", referrals_router)
     api.add_router("/licences", licences_router)
     api.add_router("/monitoring", monitoring_router)
+    api.add_router("/recall", recall_router)
     api.add_router("/safeguarding", safeguarding_router)
     api.add_router("/safeguarding/feeds", feeds_router)
     api.add_router("/linkage", linkage_router)

@@ -38,4 +38,50 @@ def production_secrets(app_configs: Any, **kwargs: Any) -> list[Error]:
         )
     if not settings.REQUIRE_TWO_FACTOR:
         errors.append(Error("two-factor sign-in is off", id="safeguard.E003"))
+    origins = list(getattr(settings, "WEBAUTHN_ORIGINS", []))
+    if not getattr(settings, "WEBAUTHN_RP_ID", "") or not origins:
+        errors.append(
+            Error(
+                "security keys have no relying-party id or origins",
+                id="safeguard.E005",
+                hint="Set SAFEGUARD_WEBAUTHN_RP_ID and SAFEGUARD_WEBAUTHN_ORIGINS.",
+            )
+        )
+    elif any(not o.startswith("https://") for o in origins):
+        errors.append(
+            Error("a security-key origin is not https", id="safeguard.E006", hint="Use https.")
+        )
+    return errors
+
+
+def durability_problems(connection: Any) -> list[str]:
+    """What is off on a PostgreSQL server that must be on for an acknowledged write to survive
+    a crash (security.md R4): fsync, synchronous_commit and full_page_writes."""
+    if connection.vendor != "postgresql":
+        return []
+    problems = []
+    with connection.cursor() as cursor:
+        for name in ("fsync", "synchronous_commit", "full_page_writes"):
+            cursor.execute(f"SHOW {name}")  # a fixed name from the tuple above
+            (value,) = cursor.fetchone()
+            if str(value).lower() in ("off", "local"):
+                problems.append(f"{name} is {value}")
+    return problems
+
+
+@register(Tags.database)
+def database_durability(app_configs: Any, databases: Any = None, **kwargs: Any) -> list[Error]:
+    """Run by `safeguard migrate` and `check --database default`: refuse a non-durable server."""
+    from django.db import connections
+
+    errors: list[Error] = []
+    for alias in databases or []:
+        for problem in durability_problems(connections[alias]):
+            errors.append(
+                Error(
+                    f"database {alias!r}: {problem}",
+                    id="safeguard.E007",
+                    hint="Acknowledged writes could be lost in a crash: turn it on.",
+                )
+            )
     return errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ from django.db import connection, transaction
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.site import crypto
-from safeguard.site.fields import encrypted_fields
+from safeguard.site.fields import encrypted_fields, encrypted_json_fields, sealed_key_id
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ def keys_rotate(*, batch_size: int = 500) -> RotationResult:
                     )
                     rows = cursor.fetchall()
                     for key, value in rows:
+                        if value == "":  # a blank optional value is stored as it is
+                            continue
                         checked += 1
                         if crypto.key_id_of(value) == ring.current_id:
                             continue
@@ -53,6 +56,34 @@ def keys_rotate(*, batch_size: int = 500) -> RotationResult:
                             f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",  # noqa: S608  # nosec B608
                             [fresh, key],
                         )
+                        rotated += 1
+                if len(rows) < batch_size:
+                    break
+                last = rows[-1][0]
+    for json_model, json_fields in encrypted_json_fields():
+        table, pk = quote(json_model._meta.db_table), quote(json_model._meta.pk.column)
+        for json_field in json_fields:
+            column = quote(json_field.column)
+            last = None
+            while True:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    where = f"WHERE {column} IS NOT NULL" + (f" AND {pk} > %s" if last else "")
+                    cursor.execute(
+                        f"SELECT {pk}, {column} FROM {table} {where} ORDER BY {pk} LIMIT %s",  # noqa: S608  # nosec B608 - quoted identifiers, bound values
+                        [last, batch_size] if last else [batch_size],
+                    )
+                    rows = cursor.fetchall()
+                    for key, raw in rows:
+                        checked += 1
+                        if sealed_key_id(raw) == ring.current_id:
+                            continue
+                        value = json.loads(raw) if isinstance(raw, str) else raw
+                        if not isinstance(value, dict):
+                            continue
+                        # Saving the opened value seals it again under the current key (a
+                        # value written before encryption is sealed for the first time).
+                        plain = json_field.unseal(value, ring=ring)
+                        json_model._base_manager.filter(pk=key).update(**{json_field.name: plain})
                         rotated += 1
                 if len(rows) < batch_size:
                     break

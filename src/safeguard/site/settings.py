@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "safeguard.monitoring",
     "safeguard.linkage",
     "safeguard.alerts",
+    "safeguard.recall",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 # Two factors for staff (password + authenticator code). Only the demo turns this off.
 REQUIRE_TWO_FACTOR = _env_bool("SAFEGUARD_REQUIRE_TWO_FACTOR", True)
+# Security keys (WebAuthn): the relying-party id is the domain staff sign in at (keys are bound
+# to it) and the origins are the exact https origins of the site. Unset in development: the
+# request's own host and origin. `check --deploy` refuses production without them (E005).
+WEBAUTHN_RP_ID = os.environ.get("SAFEGUARD_WEBAUTHN_RP_ID", "")
+WEBAUTHN_ORIGINS = [
+    o.strip() for o in os.environ.get("SAFEGUARD_WEBAUTHN_ORIGINS", "").split(",") if o.strip()
+]
 SESSION_IDLE_TIMEOUT_SECONDS = 15 * 60
 SESSION_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60
 # Sign-in throttling (safeguard.accounts.throttle; ADR 0007).

@@ -41,6 +41,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sign-out", account_views.sign_out, name="sign-out"),
     path("two-factor", twofactor_views.two_factor, name="two-factor"),
     path("two-factor/setup", twofactor_views.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/security-key", twofactor_views.security_key, name="security-key"),
+    path(
+        "two-factor/security-key/setup",
+        twofactor_views.security_key_setup,
+        name="security-key-setup",
+    ),
     path("people/<str:person_id>", people_views.person_detail, name="person"),
     path("people/<str:person_id>/break-glass", breakglass_views.break_glass, name="break-glass"),
     path("break-glass/reviews", breakglass_views.break_glass_reviews, name="break-glass-reviews"),
@@ -55,6 +61,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("safeguard.monitoring.urls")),
     path("", include("safeguard.referrals.urls")),
     path("", include("safeguard.alerts.urls")),
+    path("", include("safeguard.recall.urls")),
     path("", include("safeguard.linkage.urls")),
     path("api/v1/", (_mark_api_views(api_urls[0]), api_urls[1], api_urls[2])),
 ]

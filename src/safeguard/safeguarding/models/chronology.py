@@ -14,6 +14,11 @@ from django.utils import timezone
 
 from safeguard.people.models import Person
 from safeguard.safeguarding.models.children import Child
+from safeguard.site.fields import EncryptedJSONField, EncryptedTextField
+
+# Detail keys kept in clear so the database can filter on them: a flag and record ids, never
+# free text (docs/security.md, "Encryption at rest"). Every other key is sealed.
+DETAIL_PLAIN_KEYS = ("child_seen", "person", "adults_present")
 
 
 class EventAgency(models.TextChoices):
@@ -46,13 +51,14 @@ class ChronologyEvent(models.Model):
     occurred_at = models.DateTimeField()
     agency = models.CharField(max_length=20, choices=EventAgency.choices)
     kind = models.CharField(max_length=30, choices=EventKind.choices)
-    # The contract's detail keys for the kind, plus optional extras (see kinds.py).
-    details = models.JSONField(default=dict)
-    # The account in the recorder's words: what the story view reads.
-    narrative = models.TextField(blank=True)
+    # The contract's detail keys for the kind, plus optional extras (see kinds.py). Encrypted
+    # at rest (injury, health and concern details) except the keys queried in the database.
+    details = EncryptedJSONField(default=dict, plain_keys=DETAIL_PLAIN_KEYS)
+    # The account in the recorder's words: what the story view reads. Encrypted at rest.
+    narrative = EncryptedTextField(blank=True)
     # Care Inspectorate practice: a person marks what matters and records the action taken.
     significant = models.BooleanField(default=False)
-    action_taken = models.TextField(blank=True)
+    action_taken = EncryptedTextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
