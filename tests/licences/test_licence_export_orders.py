@@ -171,3 +171,24 @@ def test_the_api_gives_orders_to_the_monitoring_service_only(licences: dict[str,
         "/api/v1/licences/monitoring/orders"
     )
     assert refused.status_code == 404
+
+
+def test_orders_take_the_same_number_of_queries_however_many_licences() -> None:
+    """Orders are rebuilt after every ingest batch: one query per licence would not scale."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safeguard.licences.orders import monitoring_orders
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            orders = monitoring_orders(on=TODAY).orders
+        return len(captured.captured_queries), len(orders)
+
+    active(probation_team(given="Ash"), curfew())
+    few, one = queries()
+    for name in ("Bea", "Cal", "Dee", "Eli"):
+        active(probation_team(given=name), curfew())
+    many, five = queries()
+    assert (one, five) == (1, 5)
+    assert many == few

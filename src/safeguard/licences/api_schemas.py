@@ -85,7 +85,7 @@ class PersonRefOut(Schema):
     name: str
 
 
-class AddressOut(Schema):
+class LicenceAddressOut(Schema):
     id: int
     line1: str
     town: str
@@ -117,7 +117,7 @@ class VariationOut(Schema):
     ended: list[int]
 
 
-class EventOut(Schema):
+class LicenceEventOut(Schema):
     kind: str
     at: str
     actor: str
@@ -147,7 +147,7 @@ class LicenceSummaryOut(Schema):
 class LicenceOut(LicenceSummaryOut):
     licence_type: str
     address_withheld: bool
-    approved_address: AddressOut | None
+    approved_address: LicenceAddressOut | None
     created_by: str | None
     submitted_by: str | None
     approved_by: str | None
@@ -155,7 +155,7 @@ class LicenceOut(LicenceSummaryOut):
     on: date | None
     conditions: list[ConditionOut]
     variations: list[VariationOut]
-    history: list[EventOut]
+    history: list[LicenceEventOut]
     disclosures: list[DisclosureOut]
 
 
@@ -184,7 +184,7 @@ def licence_out(view: LicenceView) -> LicenceOut:
         address_withheld=withhold,
         approved_address=None
         if withhold or address is None
-        else AddressOut.model_validate(address, from_attributes=True),
+        else LicenceAddressOut.model_validate(address, from_attributes=True),
         created_by=_name(licence.created_by),
         submitted_by=_name(licence.submitted_by),
         approved_by=_name(licence.approved_by),
@@ -217,7 +217,7 @@ def licence_out(view: LicenceView) -> LicenceOut:
             for v in view.variations
         ],
         history=[
-            EventOut(
+            LicenceEventOut(
                 kind=e.kind, at=e.at.isoformat(), actor=_name(e.actor) or "system", note=e.note
             )
             for e in view.events

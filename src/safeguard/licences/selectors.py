@@ -43,6 +43,14 @@ def conditions_in_force(licence: Licence, *, on: date) -> list[LicenceCondition]
         return []
     if licence.recalled_on is not None and on >= licence.recalled_on:
         return []
+    prefetched = getattr(licence, "_prefetched_objects_cache", {}).get("conditions")
+    if prefetched is not None:
+        # Many licences at once (monitoring orders after every ingest batch): filter the rows
+        # already fetched by prefetch_related rather than one query per licence.
+        rows = [
+            r for r in prefetched if r.valid_from <= on and (r.valid_to is None or r.valid_to > on)
+        ]
+        return sorted(rows, key=lambda r: (r.position, r.pk))
     return list(
         licence.conditions.filter(valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))

@@ -38,7 +38,7 @@ class FieldOut(Schema):
     verdict: str
 
 
-class EventOut(Schema):
+class LinkageEventOut(Schema):
     id: int
     kind: str
     recorded_at: datetime
@@ -51,7 +51,7 @@ class PairOut(PairSummaryOut):
     contradicts: bool
     reason: str
     fields: list[FieldOut]
-    events: list[EventOut]
+    events: list[LinkageEventOut]
 
 
 class DecisionIn(Schema):
@@ -93,7 +93,7 @@ def _pair_out(user: Any, pair_id: str) -> PairOut:
         reason=view.pair.reason,
         fields=[FieldOut(**row.__dict__) for row in field_rows(view.pair)],
         events=[
-            EventOut(
+            LinkageEventOut(
                 id=e.pk,
                 kind=e.kind,
                 recorded_at=e.recorded_at,

@@ -1,7 +1,8 @@
 """`safeguard link`: person records across agencies (contracts.md section 2). No Django.
 
 safeguard link RECORDS.csv --out CLUSTERS.csv [--model FILE] [--review REVIEW.csv]
-safeguard link evaluate RECORDS.csv --truth TRUTH.csv [--json OUT]
+                   [--backend duckdb|spark]
+safeguard link evaluate RECORDS.csv --truth TRUTH.csv [--json OUT] [--backend duckdb|spark]
 safeguard link evaluate --febrl4 | --synthetic N
 safeguard link train RECORDS.csv --model-out FILE
 safeguard link generate N --out RECORDS.csv --truth TRUTH.csv
@@ -21,6 +22,12 @@ import typer
 from rich.console import Console
 
 from safeguard.linkage.engine import files
+from safeguard.linkage.engine.backends import (
+    BACKEND_ENV,
+    Backend,
+    UnknownBackendError,
+    resolve_backend,
+)
 from safeguard.linkage.engine.batch import link_records, score_pairs
 from safeguard.linkage.engine.evaluation import pairwise_scores
 from safeguard.linkage.engine.model import DEFAULT_SEED, LinkageModel, ModelFileError
@@ -53,6 +60,13 @@ ModelOption = Annotated[
     Path | None, typer.Option("--model", help="Saved model (JSON); default: train on the records.")
 ]
 SeedOption = Annotated[int, typer.Option(help="Seed for training (same seed, same output).")]
+BackendOption = Annotated[
+    str | None,
+    typer.Option(
+        "--backend",
+        help=f"Where pairs are scored: duckdb or spark (default: ${BACKEND_ENV}, else duckdb).",
+    ),
+]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -78,6 +92,13 @@ def _read(path: Path) -> RecordsRead:
         raise _fail(str(error)) from None
 
 
+def _backend(name: str | None) -> Backend:
+    try:
+        return resolve_backend(name)
+    except UnknownBackendError as error:
+        raise _fail(str(error)) from None
+
+
 def _load_model(path: Path | None) -> LinkageModel | None:
     if path is None:
         return None
@@ -96,12 +117,16 @@ def run(
         Path | None, typer.Option(help="Also write the pairs left for review (CSV).")
     ] = None,
     seed: SeedOption = DEFAULT_SEED,
+    backend: BackendOption = None,
 ) -> None:
     """Records in, a person id for every record out."""
+    engine = _backend(backend)
     read = _read(records)
     trained = _load_model(model)
     with _progress() as progress:
-        result = link_records(read.records, model=trained, seed=seed, progress=progress)
+        result = link_records(
+            read.records, model=trained, seed=seed, progress=progress, backend=engine
+        )
     try:
         files.write_clusters(out, [r.record_id for r in read.records], result.person_ids)
         files.write_errors(files.errors_path(out), read.rejected)
@@ -182,12 +207,16 @@ def evaluate(
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write JSON here")] = None,
     model: ModelOption = None,
     seed: SeedOption = DEFAULT_SEED,
+    backend: BackendOption = None,
 ) -> None:
     """Pairwise precision, recall and F1 of the linkage against known truth."""
+    engine = _backend(backend)
     name, data, rejected = _evaluation_data(records, truth, febrl4, synthetic, seed)
     trained = _load_model(model)
     with _progress() as progress:
-        result = link_records(data.records, model=trained, seed=seed, progress=progress)
+        result = link_records(
+            data.records, model=trained, seed=seed, progress=progress, backend=engine
+        )
     predicted = {r.record_id: p for r, p in zip(data.records, result.person_ids, strict=True)}
     scores = pairwise_scores(predicted, data.truth)
     report: dict[str, Any] = {"dataset": name, **scores.as_dict(), "rejected_rows": rejected}

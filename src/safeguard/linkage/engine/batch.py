@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
+import shutil
+import tempfile
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from splink import Linker
+from splink import DuckDBAPI, Linker
 from splink.internals.exceptions import SplinkException
 from splink.internals.splink_dataframe import SplinkDataFrame
 
+from safeguard.linkage.engine.backends import Backend, resolve_backend
 from safeguard.linkage.engine.blocking import DEFAULT_MAX_BLOCK_SIZE, blocking_key_columns
 from safeguard.linkage.engine.clustering import (
     ContradictionRules,
@@ -41,6 +47,27 @@ from safeguard.linkage.engine.term_frequencies import (
 
 Progress = Callable[[str], None]
 _log = logging.getLogger(__name__)
+# DuckDB's memory for one run (beyond it, joins and sorts spill to a temporary directory).
+# DuckDB's own default is 80% of the machine; with the records and their cleaned columns also
+# in Python, a 1M-record run then went to 11 GiB. Override: SAFEGUARD_LINKAGE_DUCKDB_MEMORY=8GB.
+DUCKDB_MEMORY_ENV = "SAFEGUARD_LINKAGE_DUCKDB_MEMORY"
+DEFAULT_DUCKDB_MEMORY = "2GB"
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def _duckdb() -> DuckDBAPI:
+    """The run's DuckDB (see `model.duckdb_api`), with a memory limit and a private spill
+    directory, removed when the connection goes."""
+    api = duckdb_api()
+    limit = os.environ.get(DUCKDB_MEMORY_ENV, "").strip() or DEFAULT_DUCKDB_MEMORY
+    if not _MEMORY.fullmatch(limit):
+        raise ValueError(f"{DUCKDB_MEMORY_ENV}={limit!r}: give a size such as 2GB")
+    spill = tempfile.mkdtemp(prefix="safeguard-linkage-")
+    weakref.finalize(api, shutil.rmtree, spill, True)
+    connection = api.duckdb_con
+    connection.execute(f"SET memory_limit = '{limit}'")
+    connection.execute(f"SET temp_directory = '{spill}'")
+    return api
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,36 +101,52 @@ def score_pairs(
     model: LinkageModel | None = None,
     seed: int = DEFAULT_SEED,
     progress: Progress = _quiet,
+    backend: Backend | None = None,
 ) -> ScoredRecords:
-    """Clean, block and score the records with Splink (training first when no model)."""
+    """Clean, block and score the records with Splink (training first when no model).
+
+    `backend` (default: SAFEGUARD_LINKAGE_BACKEND, else DuckDB) is where pairs are scored;
+    training is always on DuckDB, so both backends score with the same model."""
+    engine = resolve_backend(backend)
     progress(f"cleaning {len(records):,} records")
     columns = feature_columns(records)
     evidence = evidence_from_columns(columns)
     max_block = model.max_block_size if model else DEFAULT_MAX_BLOCK_SIZE
-    api = duckdb_api()
-    table = api.register(
-        to_frame(columns | blocking_key_columns(columns, max_block)), table_name="records"
-    )
+    frame = to_frame(columns | blocking_key_columns(columns, max_block))
     if model is None and len(records) < MIN_TRAINING_RECORDS:
         model = default_model()
+    table: SplinkDataFrame | None = None
+    if model is None or engine == "duckdb":
+        table = _duckdb().register(frame, table_name="records")
     if model is None:
+        assert table is not None
         progress("training the model on these records")
         model = _train(table, columns, evidence, seed)
-    progress("scoring candidate pairs")
-    linker = Linker(table, model.splink_settings, log_level=None)
     priors = PairScorer(model.splink_settings).tf_priors
-    register_with_splink(linker, api, share_tables(columns, priors), tag="predict")
-    predictions = linker.inference.predict(
-        threshold_match_probability=model.thresholds.review, warning_mode="never"
-    )
-    frame = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]  # untyped
+    term_frequencies = share_tables(columns, priors)
+    progress(f"scoring candidate pairs ({engine})")
+    if engine == "spark":
+        from safeguard.linkage.engine import spark
+
+        del table  # the training table is not needed while Spark scores
+        scored = spark.predict(
+            frame, model.splink_settings, term_frequencies, model.thresholds.review
+        )
+    else:
+        assert table is not None
+        linker = Linker(table, model.splink_settings, log_level=None)
+        register_with_splink(linker, table.db_api, term_frequencies, tag="predict")
+        predictions = linker.inference.predict(
+            threshold_match_probability=model.thresholds.review, warning_mode="never"
+        )
+        scored = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]  # untyped
     # Rounding makes the order of near-equal pairs immune to last-bit float differences.
     pairs = [
-        ScoredPair(left, right, round(p, 9))
+        ScoredPair(int(left), int(right), round(p, 9))
         for left, right, p in zip(
-            frame["unique_id_l"].tolist(),
-            frame["unique_id_r"].tolist(),
-            frame["match_probability"].tolist(),
+            scored["unique_id_l"].tolist(),
+            scored["unique_id_r"].tolist(),
+            scored["match_probability"].tolist(),
             strict=True,
         )
     ]
@@ -136,11 +179,21 @@ def link_records(
     model: LinkageModel | None = None,
     seed: int = DEFAULT_SEED,
     progress: Progress = _quiet,
+    backend: Backend | None = None,
 ) -> LinkResult:
-    """Link records into people; trains on the records unless a model is given."""
+    """Link records into people; trains on the records unless a model is given. `backend`
+    chooses where pairs are scored (see `score_pairs`); the clustering is the same."""
     if not records:
         return LinkResult([], model or LinkageModel({}), 0, 0, 0, [])
-    scored = score_pairs(records, model=model, seed=seed, progress=progress)
+    scored = score_pairs(records, model=model, seed=seed, progress=progress, backend=backend)
+    return cluster_scored(records, scored, progress=progress)
+
+
+def cluster_scored(
+    records: Sequence[PersonRecord], scored: ScoredRecords, *, progress: Progress = _quiet
+) -> LinkResult:
+    """People from scored pairs: constrained clustering of the pairs above the link
+    threshold (the same whichever backend scored them)."""
     threshold = scored.model.thresholds.link
     linked = [pair for pair in scored.pairs if pair.probability >= threshold]
     progress(f"clustering {len(linked):,} linked pairs")
