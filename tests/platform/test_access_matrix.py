@@ -273,6 +273,12 @@ ROUTE_SPECS: dict[str, RouteSpec] = {
     "recall_case_letter": RouteSpec(
         "breach_case", "/api/v1/recall/cases/{id}/decision-letter", api=True
     ),
+    "recall-parole-review": RouteSpec(
+        "breach_person", "/people/{id}/parole-reviews/new", api=False
+    ),
+    "recall_parole_review_record": RouteSpec(
+        "breach_person", "/api/v1/recall/parole-reviews", api=True, method="post"
+    ),
     # Alerts (issue 7): "alert" routes take an alert id and follow the child's visibility
     # (restricted-adult alerts also the adult's); tests in tests/alerts/test_alerts_access.py.
     "alerts": RouteSpec("staff", "/alerts?scope=all&closed=1", api=False),

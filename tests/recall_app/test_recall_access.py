@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from safeguard.accounts.roles import Role
-from safeguard.recall.models import BreachCase, Stage
+from safeguard.recall.models import BreachCase, ParoleReview, Stage
 from safeguard.site.routes import all_routes
 from tests.platform.test_access_matrix import (
     ROUTE_SPECS,
@@ -65,6 +65,8 @@ def _target(name: str, world: World, cases: dict[str, BreachCase], scenario: str
 def test_the_matrix_lists_every_recall_route() -> None:
     names = {r.name for r in all_routes() if r.path.startswith(("recall/", "api/v1/recall/"))}
     names |= {r.name for r in all_routes() if "breach-cases" in r.path}
+    names |= {r.name for r in all_routes() if "parole-reviews" in r.path}
+    assert {"recall-parole-review", "recall_parole_review_record"} <= names
     assert names and names <= set(ROUTE_SPECS)
     assert names <= set(CASE_ROUTES) | set(LIST_ROUTES)
 
@@ -95,6 +97,7 @@ def test_recall_routes_follow_need_to_know(
                 assert response.content == missing.content, (name, label, scenario)
     # Nothing the matrix sent changed a case (every write was refused or not found).
     assert set(BreachCase.objects.values_list("stage", flat=True)) == {Stage.OPEN}
+    assert not ParoleReview.objects.exists()
 
 
 def test_recall_routes_refuse_service_accounts_and_anonymous(

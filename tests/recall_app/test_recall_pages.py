@@ -211,7 +211,8 @@ def test_the_list_and_person_history_show_the_case() -> None:
     assert case.reference in client.get("/recall/cases").content.decode()
     person = client.get(f"/people/{rt.team.person.pk}").content.decode()
     assert f"Breach case {case.reference}" in person
-    assert "recalled on" in person
+    assert "Recalled to custody" in person
+    assert f"Fixed-term recall (breach case {case.reference}" in person
 
 
 def test_the_api_takes_a_case_from_opening_to_booking() -> None:

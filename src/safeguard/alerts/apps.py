@@ -11,4 +11,6 @@ class AlertsConfig(AppConfig):
 
     def ready(self) -> None:
         # The "chronology events recorded" listener registers itself on import.
-        from safeguard.alerts import live  # noqa: F401
+        from safeguard.alerts import live, relink  # noqa: F401
+
+        relink.connect()

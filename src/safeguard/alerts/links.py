@@ -7,7 +7,11 @@ Two directions (docs/alerts.md, docs/adr/0206):
   ``adult_restriction`` event is recorded against the child the same moment;
 - sweep (``licence_links_sweep``, daily and after licence changes): every licence in force with
   such a condition is checked against the households, presences and associations of children,
-  and the partner disclosures whose household includes a child on a plan.
+  and the partner disclosures whose household includes a child on a plan;
+- linked records (ADR 0209): a licence held on any record of the same master person (the
+  linkage index) counts for the record named, so the police's record of a man spelled
+  differently from probation's is restricted too; when linkage links records, the sweep runs
+  for those persons only (``alerts.relink``).
 
 Each restriction recorded is a disclosure of a licence detail to children's services: audited
 with its recipients (the child's social worker and team) and justification. Idempotent: the
@@ -24,6 +28,7 @@ from typing import Any
 
 from safeguard.accounts.roles import AgencyKind
 from safeguard.alerts import clock
+from safeguard.alerts.linked_records import linked_records
 from safeguard.alerts.rules import LINK_JUSTIFICATION
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import AuditDraft, audit_record_many
@@ -101,6 +106,25 @@ def restrictions_of(person_ids: Iterable[Any], on: date) -> dict[str, list[Restr
     return found
 
 
+def restrictions_through_links(person_ids: Iterable[Any], on: date) -> dict[str, list[Restriction]]:
+    """Restrictions about children in force on ``on`` held on any record of the same master
+    person, by the person id asked about (each restriction once, own record first)."""
+    groups = linked_records(person_ids)
+    found = restrictions_of({q for group in groups.values() for q in group}, on)
+    result: dict[str, list[Restriction]] = {}
+    for person, group in groups.items():
+        seen: set[Any] = set()
+        mine = []
+        for record in group:
+            for r in found.get(record, []):
+                if r.condition.pk not in seen:
+                    seen.add(r.condition.pk)
+                    mine.append(r)
+        if mine:
+            result[person] = mine
+    return result
+
+
 def _reference(condition: LicenceCondition, child_id: Any) -> str:
     return f"{condition.lineage}:{child_id}"
 
@@ -132,7 +156,7 @@ def _record(
         if isinstance(details, dict)
     }
     drafts: list[EventDraft] = []
-    disclosed: list[tuple[Child, Restriction]] = []
+    disclosed: list[tuple[Child, Restriction, str]] = []
     for child, person_id, restriction, associated in pairs:
         reference = _reference(restriction.condition, child.pk)
         if reference in done or (str(child.pk), person_id) in known:
@@ -164,17 +188,18 @@ def _record(
                 reference=reference,
             )
         )
-        disclosed.append((child, restriction))
+        disclosed.append((child, restriction, person_id))
     if not drafts:
         return set()
     chronology_events_record(actor=None, actor_label=LABEL, drafts=drafts, source=source)
     _audit_disclosures(disclosed, on=local_date(at))
-    return {str(c.pk) for c, _r in disclosed}
+    return {str(c.pk) for c, _r, _p in disclosed}
 
 
-def _audit_disclosures(disclosed: Sequence[tuple[Child, Restriction]], *, on: date) -> None:
-    """A licence detail shared with children's services: one disclosure entry each."""
-    child_ids = {c.pk for c, _r in disclosed}
+def _audit_disclosures(disclosed: Sequence[tuple[Child, Restriction, str]], *, on: date) -> None:
+    """A licence detail shared with children's services: one disclosure entry each (the
+    person named, and whether the licence is held on another record of the same person)."""
+    child_ids = {c.pk for c, _r, _p in disclosed}
     recipients: dict[Any, set[str]] = defaultdict(set)
     rows = (
         Allocation.objects.filter(
@@ -198,9 +223,14 @@ def _audit_disclosures(disclosed: Sequence[tuple[Child, Restriction]], *, on: da
                 summary="shared a licence restriction about children with children's services",
                 justification=LINK_JUSTIFICATION,
                 recipients=sorted(recipients.get(child.pk, {"children's social care"})),
-                details={"child": str(child.pk), "condition": str(r.condition.lineage)},
+                details={
+                    "child": str(child.pk),
+                    "condition": str(r.condition.lineage),
+                    "person": person,
+                    "linked_record": str(r.licence.person_id) != person,
+                },
             )
-            for child, r in disclosed
+            for child, r, person in disclosed
         ],
     )
 
@@ -222,7 +252,9 @@ def link_new_events(events: Sequence[ChronologyEvent]) -> set[str]:
                 ties[e.child_id].add(ref)
     if not ties:
         return set()
-    found = restrictions_of({p for ps in ties.values() for p in ps}, local_date(clock.now()))
+    found = restrictions_through_links(
+        {p for ps in ties.values() for p in ps}, local_date(clock.now())
+    )
     if not found:
         return set()
     children = {c.pk: c for c in Child.objects.filter(pk__in=list(ties))}
@@ -236,17 +268,23 @@ def link_new_events(events: Sequence[ChronologyEvent]) -> set[str]:
     return _record(pairs)
 
 
-def licence_links_sweep(*, source: str = SOURCE) -> set[str]:
+def licence_links_sweep(*, source: str = SOURCE, persons: Iterable[Any] | None = None) -> set[str]:
     """Reverse direction: every licence in force with a restriction about children, against
     the children the adult is tied to (household, presence, association) and the households
-    of partners they disclosed that include a child on a plan. Returns the children linked."""
+    of partners they disclosed that include a child on a plan. The adult is every record of
+    the same master person (ADR 0209). ``persons``: only the licences held on these persons'
+    records (after linkage linked them). Returns the children linked."""
     on = local_date(clock.now())
-    person_ids = (
-        Licence.objects.filter(status__in=IN_FORCE_STATUSES)
-        .values_list("person_id", flat=True)
-        .distinct()
+    licences = Licence.objects.filter(status__in=IN_FORCE_STATUSES)
+    if persons is not None:
+        scope = {q for group in linked_records(persons).values() for q in group}
+        licences = licences.filter(person_id__in=scope)
+    person_ids = licences.values_list("person_id", flat=True).distinct()
+    found = restrictions_through_links(
+        {str(p) for p in person_ids}
+        | {q for group in linked_records(person_ids).values() for q in group},
+        on,
     )
-    found = restrictions_of(person_ids, on)
     if not found:
         return set()
     people = list(found)

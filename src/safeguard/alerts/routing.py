@@ -4,7 +4,9 @@ Children's services side: the child's allocated social worker (the open plan's s
 too, when another), the allocated team (its queue) and the team's managers (the agency's
 managers when the team has none). Probation side, for ``restricted_adult`` only: the adult's
 probation practitioner (offender manager; the supervising practitioner of a licence in force
-too) and their team. See docs/alerts.md.
+too) and their team, looked up on every record of the adult's master person (ADR 0209: the
+police's record of him has no offender manager; probation's record of him does). See
+docs/alerts.md.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.db.models import Q
 
 from safeguard.accounts.models import User
 from safeguard.accounts.roles import AgencyKind, Role
+from safeguard.alerts.linked_records import linked_records
 from safeguard.alerts.models import Alert, AlertRecipient, RecipientSide
 from safeguard.alerts.rules import RESTRICTED_ADULT
 from safeguard.licences.models import IN_FORCE_STATUSES, Licence
@@ -89,20 +92,28 @@ def routes_for(alerts: Sequence[Alert], today: date) -> dict[int, list[Route]]:
     """Recipients of each alert (by alert pk), each user or team once."""
     child_ids = {a.child_id for a in alerts}
     adult_ids = {a.adult_id for a in alerts if a.rule == RESTRICTED_ADULT and a.adult_id}
+    records = linked_records(adult_ids)
+    every_record = {r for group in records.values() for r in group}
     social = _allocations(child_ids, AgencyKind.SOCIAL_CARE, today)
-    probation = _allocations(adult_ids, AgencyKind.PROBATION, today)
+    probation = {
+        str(k): v for k, v in _allocations(every_record, AgencyKind.PROBATION, today).items()
+    }
     plans = dict(
         ChildProtectionPlan.objects.filter(
             child_id__in=child_ids, ended_on__isnull=True, social_worker__isnull=False
         ).values_list("child_id", "social_worker_id")
     )
-    supervisors = dict(
+    supervisors: dict[str, list[Any]] = defaultdict(list)
+    for person_id, supervisor_id in (
         Licence.objects.filter(
-            person_id__in=adult_ids,
+            person_id__in=every_record,
             status__in=IN_FORCE_STATUSES,
             supervising_practitioner__isnull=False,
-        ).values_list("person_id", "supervising_practitioner_id")
-    )
+        )
+        .order_by("person_id", "id")
+        .values_list("person_id", "supervising_practitioner_id")
+    ):
+        supervisors[str(person_id)].append(supervisor_id)
     teams = {t for rows in social.values() for t, _, _ in rows}
     agencies = {a for rows in social.values() for _, _, a in rows}
     managers_by_team, managers_by_agency = _managers(teams, agencies)
@@ -123,14 +134,18 @@ def routes_for(alerts: Sequence[Alert], today: date) -> dict[int, list[Route]]:
             for manager in managers:
                 routes.add(manager, None, sc, "Team manager")
         if alert.rule == RESTRICTED_ADULT and alert.adult_id:
-            for _team, practitioner_id, _agency in probation.get(alert.adult_id, []):
-                routes.add(practitioner_id, None, pr, "Probation practitioner (offender manager)")
-            if alert.adult_id in supervisors:
-                routes.add(
-                    supervisors[alert.adult_id], None, pr, "Supervising practitioner of the licence"
-                )
-            for team_id, _practitioner, _agency in probation.get(alert.adult_id, []):
-                routes.add(None, team_id, pr, "Probation team")
+            adult_records = records.get(str(alert.adult_id), [str(alert.adult_id)])
+            for record in adult_records:
+                for _team, practitioner_id, _agency in probation.get(record, []):
+                    routes.add(
+                        practitioner_id, None, pr, "Probation practitioner (offender manager)"
+                    )
+            for record in adult_records:
+                for supervisor_id in supervisors.get(record, []):
+                    routes.add(supervisor_id, None, pr, "Supervising practitioner of the licence")
+            for record in adult_records:
+                for team_id, _practitioner, _agency in probation.get(record, []):
+                    routes.add(None, team_id, pr, "Probation team")
         result[alert.pk] = routes.routes
     return result
 

@@ -27,6 +27,7 @@ from safeguard.linkage.models import (
     Membership,
     PairStatus,
 )
+from safeguard.linkage.signals import persons_linked, persons_unlinked, send_on_commit
 from safeguard.people.models import IdentityLink, Person
 from safeguard.site.errors import DomainError
 
@@ -195,6 +196,8 @@ def record_arrival(*, person: Person) -> Arrival:
                 "candidates": len(candidates),
             },
         )
+        if linked_to is not None:
+            send_on_commit(persons_linked, [fresh.pk, linked_to.pk])
     return Arrival(fresh, linked_to, tuple(queued))
 
 
@@ -249,6 +252,10 @@ def pair_decide(*, actor: Any, pair: CandidatePair, decision: str, reason: str) 
                 "moved": len(moves),
             },
         )
+        if decision == "link":
+            send_on_commit(
+                persons_linked, [pair.left_id, pair.right_id, *(m["person"] for m in moves)]
+            )
     return event
 
 
@@ -287,6 +294,7 @@ def master_unmerge(
             summary="took a record out of a master person",
             details={"event": event.pk, "person": str(person.pk), "new_master": str(alone.pk)},
         )
+        send_on_commit(persons_unlinked, [person.pk])
     return event
 
 
@@ -348,6 +356,11 @@ def event_undo(*, actor: Any, event: LinkageEvent, reason: str = "") -> LinkageE
                 "moved": len(inverse),
             },
         )
+        if inverse and event.kind != EventKind.KEEP_APART:
+            relinked = event.kind == EventKind.UNMERGE
+            send_on_commit(
+                persons_linked if relinked else persons_unlinked, [m["person"] for m in inverse]
+            )
     return undo
 
 

@@ -17,13 +17,14 @@ from safeguard.monitoring.selectors import violations_visible_to
 from safeguard.people.access import access_person_by_id
 from safeguard.recall.access import access_case_by_id
 from safeguard.recall.documents import letter_pdf, part_a_pdf
-from safeguard.recall.models import Stage
+from safeguard.recall.models import RISK_GROUPS, Stage
 from safeguard.recall.policies import APPROVERS, COUNTERSIGNERS, REVIEWERS, WRITERS
 from safeguard.recall.selectors import CaseView, case_list, case_view
 from safeguard.recall.services import (
     CaseFacts,
     CaseInput,
     EvidenceInput,
+    ParoleReviewInput,
     RecommendationInput,
     case_approve,
     case_book,
@@ -33,6 +34,7 @@ from safeguard.recall.services import (
     case_recommend,
     case_return,
     case_send,
+    parole_review_record,
 )
 from safeguard.site.errors import DomainError
 from safeguard.site.policy import STAFF, access_policy
@@ -71,6 +73,12 @@ class RecallFactsIn(Schema):
     charged_with_new_offence: bool = False
     terrorist_sentence: bool = False
     terrorism_or_state_threat_charge: bool = False
+    custody_status: str = ""
+    rosh_children: str = ""
+    rosh_public: str = ""
+    rosh_known_adult: str = ""
+    rosh_staff: str = ""
+    rosh_prisoners: str = ""
 
 
 class RecallCaseOpenIn(RecallFactsIn):
@@ -105,6 +113,22 @@ class RecallBookingIn(Schema):
     reference: str = ""
 
 
+class ParoleReviewIn(Schema):
+    person_id: str
+    held_on: str | None = None
+    kind: str = ""
+    outcome: str = ""
+    notes: str = ""
+
+
+class ParoleReviewOut(Schema):
+    id: uuid.UUID
+    person_id: uuid.UUID
+    held_on: date
+    kind: str
+    outcome: str
+
+
 class RecallEvidenceOut(Schema):
     id: int
     kind: str
@@ -133,6 +157,8 @@ class RecallCaseOut(RecallCaseSummaryOut):
     sentence_length_months: int | None
     mappa_category: int | None
     mappa_level: int | None
+    custody_status: str
+    risk_of_serious_harm_levels: dict[str, str]
     rationale: str
     assessment_now: dict[str, Any] | None
     assessment_at_recommendation: dict[str, Any]
@@ -170,6 +196,10 @@ def _case_out(view: CaseView) -> RecallCaseOut:
         sentence_length_months=case.sentence_length_months,
         mappa_category=case.mappa_category,
         mappa_level=case.mappa_level,
+        custody_status=case.custody_status,
+        risk_of_serious_harm_levels={
+            name.removeprefix("rosh_"): getattr(case, name) for name in RISK_GROUPS
+        },
         rationale=case.rationale,
         assessment_now=view.assessment.to_json() if view.assessment else None,
         assessment_at_recommendation=case.assessment,
@@ -211,6 +241,8 @@ def _facts(payload: RecallFactsIn, errors: dict[str, str]) -> CaseFacts:
         charged_with_new_offence=payload.charged_with_new_offence,
         terrorist_sentence=payload.terrorist_sentence,
         terrorism_or_state_threat_charge=payload.terrorism_or_state_threat_charge,
+        custody_status=payload.custody_status,
+        **{name: getattr(payload, name) for name in RISK_GROUPS},
     )
 
 
@@ -371,3 +403,32 @@ def recall_case_part_a(request: HttpRequest, case_id: str) -> HttpResponse:
 @access_policy(WRITERS)
 def recall_case_letter(request: HttpRequest, case_id: str) -> HttpResponse:
     return _pdf(*letter_pdf(user=_user(request), case_id=case_id))
+
+
+@router.post(
+    "/parole-reviews",
+    response=ParoleReviewOut,
+    summary="Record a parole review of a person (hearing or paper review, and its outcome)",
+)
+@access_policy(WRITERS)
+def recall_parole_review_record(request: HttpRequest, payload: ParoleReviewIn) -> ParoleReviewOut:
+    user = _user(request)
+    person = access_person_by_id(user, payload.person_id)
+    errors: dict[str, str] = {}
+    held_on = _day(payload.held_on, "held_on", errors)
+    if errors:
+        raise DomainError("Check the parole review", {"fields": errors})
+    review = parole_review_record(
+        actor=user,
+        person=person,
+        data=ParoleReviewInput(
+            held_on=held_on, kind=payload.kind, outcome=payload.outcome, notes=payload.notes
+        ),
+    )
+    return ParoleReviewOut(
+        id=review.pk,
+        person_id=person.pk,
+        held_on=review.held_on,
+        kind=review.kind,
+        outcome=review.outcome,
+    )

@@ -238,6 +238,27 @@ def _conditions(view: CaseView, s: dict[str, ParagraphStyle]) -> list[Any]:
     return flow
 
 
+def _previous(view: CaseView, s: dict[str, ParagraphStyle]) -> list[Any]:
+    """Earlier recalls (other licences) and parole reviews, newest first."""
+    rows: list[tuple[date, str, str]] = [
+        (r.recalled_on, "Recalled", f"Licence from {_day(r.start_date)} recalled")
+        for r in view.previous_recalls
+        if r.recalled_on is not None
+    ]
+    rows += [
+        (
+            p.held_on,
+            f"Parole review ({p.get_kind_display().lower()})",
+            p.get_outcome_display(),
+        )
+        for p in view.parole_reviews
+    ]
+    if not rows:
+        return [_p("None recorded.", s["body"])]
+    rows.sort(key=lambda row: row[0], reverse=True)
+    return [_table([(f"{_day(on)}", f"{event}: {outcome}") for on, event, outcome in rows], s)]
+
+
 def _build(title: str, flow: list[Any], footer_text: str) -> bytes:
     _fonts()
     buffer = io.BytesIO()
@@ -281,7 +302,7 @@ def part_a_document(view: CaseView) -> bytes:
                 ("Date of birth", _day(person.date_of_birth)),
                 ("Identifiers", _identifiers(view)),
                 ("Current address", _address(view)),
-                ("Custody status", "At large (not recorded as in custody)"),
+                ("Custody status", case.get_custody_status_display() or "Not recorded"),
             ],
             s,
         ),
@@ -309,19 +330,12 @@ def part_a_document(view: CaseView) -> bytes:
         Paragraph("Response to supervision", s["h2"]),
         _p(case.response_to_supervision or "Not recorded.", s["body"]),
         Paragraph("Risk of serious harm", s["h2"]),
-        _p(
-            case.risk_of_serious_harm
-            or "Not recorded (to children, the public, a known adult, staff, prisoners).",
-            s["body"],
-        ),
+        _table([(f"Risk to {group.lower()}", level) for group, level in case.risk_levels], s),
+        _p(case.risk_of_serious_harm or "No further detail recorded.", s["body"]),
         Paragraph("Vulnerabilities", s["h2"]),
         _p(case.vulnerabilities or "None recorded.", s["body"]),
-        Paragraph("Previous recalls", s["h2"]),
-        _p(
-            "; ".join(f"recalled on {_day(r.recalled_on)}" for r in view.previous_recalls)
-            or "None recorded.",
-            s["body"],
-        ),
+        Paragraph("Previous recalls and parole reviews", s["h2"]),
+        *_previous(view, s),
         Paragraph("Recommendation", s["h2"]),
         _table(
             [

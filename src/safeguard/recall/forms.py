@@ -10,7 +10,7 @@ from django.http import QueryDict
 
 from safeguard.licences.forms import date_field, date_initial, date_redisplay, text
 from safeguard.recall.models import BreachCase
-from safeguard.recall.services import FACT_FIELDS, CaseFacts, EvidenceInput
+from safeguard.recall.services import FACT_FIELDS, CaseFacts, EvidenceInput, ParoleReviewInput
 
 FLAGS = ("charged_with_new_offence", "terrorist_sentence", "terrorism_or_state_threat_charge")
 
@@ -41,7 +41,15 @@ def facts_from(data: QueryDict) -> tuple[CaseFacts, dict[str, str]]:
         sentence_date=sentence_date,
         mappa_category=_whole(data, "mappa_category", "the MAPPA category", errors),
         mappa_level=_whole(data, "mappa_level", "the MAPPA level", errors),
-        **{flag: data.get(flag) == "yes" for flag in FLAGS},
+        charged_with_new_offence=data.get("charged_with_new_offence") == "yes",
+        terrorist_sentence=data.get("terrorist_sentence") == "yes",
+        terrorism_or_state_threat_charge=data.get("terrorism_or_state_threat_charge") == "yes",
+        custody_status=text(data, "custody_status"),
+        rosh_children=text(data, "rosh_children"),
+        rosh_public=text(data, "rosh_public"),
+        rosh_known_adult=text(data, "rosh_known_adult"),
+        rosh_staff=text(data, "rosh_staff"),
+        rosh_prisoners=text(data, "rosh_prisoners"),
     )
     return facts, errors
 
@@ -91,10 +99,36 @@ def item_redisplay(data: QueryDict) -> dict[str, Any]:
     }
 
 
+def parole_from(data: QueryDict) -> tuple[ParoleReviewInput, dict[str, str]]:
+    held_on, problem = date_field(data, "held_on", "the date of the hearing or review")
+    errors = {"held_on": problem} if problem else {}
+    review = ParoleReviewInput(
+        held_on=held_on,
+        kind=text(data, "kind"),
+        outcome=text(data, "outcome"),
+        notes=text(data, "notes"),
+    )
+    return review, errors
+
+
+def parole_initial() -> dict[str, Any]:
+    return {"held_on": date_initial(None), "kind": "", "outcome": "", "notes": ""}
+
+
+def parole_redisplay(data: QueryDict) -> dict[str, Any]:
+    return {
+        "held_on": date_redisplay(data, "held_on"),
+        "kind": text(data, "kind"),
+        "outcome": text(data, "outcome"),
+        "notes": text(data, "notes"),
+    }
+
+
 # Service field names → the id of the input the error summary links to.
 ANCHORS = {
     "sentence_date": "sentence_date-day",
     "occurred_on": "occurred_on-day",
+    "held_on": "held_on-day",
     "sentence_type": "sentence_type",
     "recommendation": "recommendation",
 }

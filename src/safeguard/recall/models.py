@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from safeguard.site.fields import EncryptedTextField
+
 # The Part A must reach the casework section within 24 hours of the decision (domain.md §3).
 SEND_WITHIN = timedelta(hours=24)
 
@@ -67,6 +69,31 @@ class EvidenceKind(models.TextChoices):
     OTHER = "other", "Other non-compliance"
 
 
+class CustodyStatus(models.TextChoices):
+    """Where the person is when the Part A is written (domain.md §3)."""
+
+    AT_LARGE = "at_large", "At large"
+    POLICE_CUSTODY = "police_custody", "In police custody"
+    PRISON_CUSTODY = "prison_custody", "In prison custody (remanded or serving another sentence)"
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    VERY_HIGH = "very_high", "Very high"
+
+
+# The groups the Part A rates the risk of serious harm to (domain.md §3): field → label.
+RISK_GROUPS = {
+    "rosh_children": "Children",
+    "rosh_public": "The public",
+    "rosh_known_adult": "A known adult",
+    "rosh_staff": "Staff",
+    "rosh_prisoners": "Prisoners",
+}
+
+
 class BreachCase(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
@@ -91,6 +118,13 @@ class BreachCase(models.Model):
     charged_with_new_offence = models.BooleanField(default=False)
     terrorist_sentence = models.BooleanField(default=False)
     terrorism_or_state_threat_charge = models.BooleanField(default=False)
+    # Part A facts recorded as choices ("" = not recorded).
+    custody_status = models.CharField(max_length=16, choices=CustodyStatus.choices, blank=True)
+    rosh_children = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
+    rosh_public = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
+    rosh_known_adult = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
+    rosh_staff = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
+    rosh_prisoners = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
 
     # Part A narrative.
     alternatives_tried = models.TextField(blank=True)
@@ -148,6 +182,15 @@ class BreachCase(models.Model):
     @property
     def is_recall(self) -> bool:
         return self.recommendation in RECALLS
+
+    @property
+    def risk_levels(self) -> list[tuple[str, str]]:
+        """(group, level) of the risk of serious harm, "Not recorded" where none was."""
+        levels = dict(RiskLevel.choices)
+        return [
+            (group, levels.get(getattr(self, name), "Not recorded"))
+            for name, group in RISK_GROUPS.items()
+        ]
 
     @property
     def send_by(self) -> datetime | None:
@@ -210,6 +253,41 @@ class BreachEvent(models.Model):
     @property
     def label(self) -> str:
         return self.kind.replace("_", " ").capitalize()
+
+
+class ParoleKind(models.TextChoices):
+    ORAL_HEARING = "oral_hearing", "Oral hearing"
+    PAPER_REVIEW = "paper_review", "Paper review"
+
+
+class ParoleOutcome(models.TextChoices):
+    RELEASE_DIRECTED = "release_directed", "Release directed"
+    NO_RELEASE = "no_release", "No release"
+    RE_RELEASE = "re_release", "Re-release after recall directed"
+    ADJOURNED = "adjourned", "Adjourned"
+
+
+class ParoleReview(models.Model):
+    """A Parole Board review of a person (a hearing or a paper review) and its outcome, recorded
+    by probation staff for the person's history and the Part A's previous recalls section."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField()
+    kind = models.CharField(max_length=16, choices=ParoleKind.choices)
+    outcome = models.CharField(max_length=20, choices=ParoleOutcome.choices)
+    notes = EncryptedTextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-held_on", "id"]
+        indexes = [models.Index(fields=["person", "held_on"], name="parole_person_day_idx")]
+
+    def __str__(self) -> str:
+        return f"parole review {self.pk}"
 
 
 def mappa_text(category: int | None, level: int | None) -> str:

@@ -4,7 +4,7 @@ audited (one consultation entry per page or API response that shows a case)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +26,7 @@ from safeguard.recall.models import (
     BreachCase,
     BreachEvent,
     BreachEvidence,
+    ParoleReview,
     Stage,
 )
 from safeguard.recall.services import WRITER_ROLES, case_assess, may_approve, may_countersign
@@ -123,6 +124,7 @@ class CaseView:
     can_countersign: bool
     can_approve: bool
     previous_recalls: list[Licence]
+    parole_reviews: list[ParoleReview]
 
 
 def candidate_violations(user: Any, person: Person) -> list[Violation]:
@@ -195,6 +197,7 @@ def case_view(*, user: Any, case_id: Any, audit: bool = True) -> CaseView:
             can_countersign=may_countersign(user, case),
             can_approve=may_approve(user, case),
             previous_recalls=previous,
+            parole_reviews=list(ParoleReview.objects.filter(person=person).order_by("-held_on")),
         )
         if audit:
             audit_record(
@@ -209,14 +212,67 @@ def case_view(*, user: Any, case_id: Any, audit: bool = True) -> CaseView:
 
 
 @dataclass(frozen=True)
+class HistoryEntry:
+    """One dated line of a person's history: a release, a recall or a parole review."""
+
+    on: date
+    event: str
+    outcome: str
+    notes: str = ""
+
+
+def history_entries(
+    licences: list[Licence],
+    reviews: list[ParoleReview],
+    cases: list[BreachCase],
+    *,
+    with_notes: bool,
+) -> list[HistoryEntry]:
+    """Releases, recalls and parole reviews in date order (oldest first)."""
+    recalls = {c.licence_id: c for c in cases if c.is_recall and c.approved_at is not None}
+    entries = []
+    for licence in licences:
+        entries.append(
+            HistoryEntry(
+                licence.start_date,
+                "Released on licence",
+                f"Licence to {licence.end_date.day} {licence.end_date:%B %Y} – "
+                f"{licence.get_status_display().lower()}",
+            )
+        )
+        if licence.recalled_on is not None:
+            case = recalls.get(licence.pk)
+            outcome = (
+                f"{case.get_recommendation_display()} (breach case {case.reference}, "
+                f"{case.get_stage_display().lower()})"
+                if case is not None
+                else "Licence recalled"
+            )
+            entries.append(HistoryEntry(licence.recalled_on, "Recalled to custody", outcome))
+    for review in reviews:
+        entries.append(
+            HistoryEntry(
+                review.held_on,
+                f"Parole review ({review.get_kind_display().lower()})",
+                review.get_outcome_display(),
+                (review.notes or "") if with_notes else "",
+            )
+        )
+    entries.sort(key=lambda e: e.on)
+    return entries
+
+
+@dataclass(frozen=True)
 class PersonHistory:
-    """Releases, recalls and breach cases of one person, for the person page."""
+    """Releases, recalls, parole reviews and breach cases of one person, for the person page."""
 
     person: Person
     licences: list[Licence]
+    entries: list[HistoryEntry]
     cases: list[BreachCase]
     waiting: list[Violation]
     can_open: bool
+    can_record_parole: bool
 
 
 def person_history(*, user: Any, person: Person) -> PersonHistory:
@@ -235,10 +291,13 @@ def person_history(*, user: Any, person: Person) -> PersonHistory:
         and agency.kind == AgencyKind.PROBATION
     )
     active = any(c.stage in ACTIVE_STAGES for c in cases)
+    reviews = list(ParoleReview.objects.filter(person=person))
     return PersonHistory(
         person=person,
         licences=licences,
+        entries=history_entries(licences, reviews, cases, with_notes=is_writer),
         cases=cases,
         waiting=breach_action_waiting(user, person) if is_writer else [],
         can_open=is_writer and not active,
+        can_record_parole=is_writer,
     )

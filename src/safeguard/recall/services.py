@@ -34,11 +34,17 @@ from safeguard.recall.models import (
     ACTIVE_STAGES,
     ENGINE_OPTION,
     RECALLS,
+    RISK_GROUPS,
     BreachCase,
     BreachEvent,
     BreachEvidence,
+    CustodyStatus,
     EvidenceKind,
+    ParoleKind,
+    ParoleOutcome,
+    ParoleReview,
     Recommendation,
+    RiskLevel,
     SentenceType,
     Stage,
 )
@@ -115,6 +121,13 @@ class CaseFacts:
     charged_with_new_offence: bool = False
     terrorist_sentence: bool = False
     terrorism_or_state_threat_charge: bool = False
+    # Part A facts; "" = not recorded.
+    custody_status: str = ""
+    rosh_children: str = ""
+    rosh_public: str = ""
+    rosh_known_adult: str = ""
+    rosh_staff: str = ""
+    rosh_prisoners: str = ""
 
 
 FACT_FIELDS = tuple(CaseFacts.__dataclass_fields__)
@@ -136,6 +149,11 @@ def check_facts(facts: CaseFacts) -> dict[str, str]:
         errors["mappa_level"] = "Select the MAPPA level"
     if len(facts.index_offence) > 300:
         errors["index_offence"] = "Enter no more than 300 characters"
+    if facts.custody_status not in ("", *CustodyStatus.values):
+        errors["custody_status"] = "Select where the person is now"
+    for name, group in RISK_GROUPS.items():
+        if getattr(facts, name) not in ("", *RiskLevel.values):
+            errors[name] = f"Select the risk of serious harm to {group[0].lower() + group[1:]}"
     return errors
 
 
@@ -632,3 +650,56 @@ def case_book(*, actor: Any, case: BreachCase, reference: str) -> BreachCase:
         case.save()
         _record(actor=actor, case=case, kind="booked", note=reference, summary="recorded a booking")
     return case
+
+
+# --- Parole reviews (the person's history) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParoleReviewInput:
+    held_on: date | None
+    kind: str
+    outcome: str
+    notes: str = ""
+
+
+def parole_review_record(*, actor: Any, person: Person, data: ParoleReviewInput) -> ParoleReview:
+    """Record a Parole Board review of a person the caller has already been allowed to see."""
+    _require_writer(actor, "You cannot record parole reviews")
+    errors = check_parole(data)
+    if errors:
+        raise refuse("Check the parole review", errors)
+    assert data.held_on is not None
+    with transaction.atomic():
+        review = ParoleReview.objects.create(
+            person=person,
+            held_on=data.held_on,
+            kind=data.kind,
+            outcome=data.outcome,
+            notes=data.notes.strip(),
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.COLLECTION,
+            object_type="parole_review",
+            object_id=str(review.pk),
+            summary="recorded a parole review",
+            details={"person": str(person.pk), "kind": review.kind, "outcome": review.outcome},
+        )
+    return review
+
+
+def check_parole(data: ParoleReviewInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if data.held_on is None:
+        errors["held_on"] = "Enter the date of the hearing or review"
+    elif data.held_on > timezone.localdate():
+        errors["held_on"] = "The date of the hearing or review must be today or in the past"
+    if data.kind not in ParoleKind.values:
+        errors["kind"] = "Select the kind of review"
+    if data.outcome not in ParoleOutcome.values:
+        errors["outcome"] = "Select the outcome"
+    _text(data.notes, "notes", errors)
+    return errors

@@ -12,6 +12,11 @@ urlpatterns: list[URLPattern] = [
     path("recall/cases", views.case_list_page, name="recall-cases"),
     path("recall/casework", views.casework_queue_page, name="recall-casework"),
     path("people/<str:person_id>/breach-cases/new", views.case_open_page, name="recall-open"),
+    path(
+        "people/<str:person_id>/parole-reviews/new",
+        views.parole_review_page,
+        name="recall-parole-review",
+    ),
     path(_CASE, views.case_page, name="recall-case"),
     path(f"{_CASE}/facts", views.case_facts_page, name="recall-facts"),
     path(f"{_CASE}/evidence", views.case_evidence_page, name="recall-evidence"),

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeguard.monitoring.models import Violation
@@ -21,8 +22,13 @@ from safeguard.recall import forms
 from safeguard.recall.access import access_case_by_id
 from safeguard.recall.documents import letter_pdf, part_a_pdf
 from safeguard.recall.models import (
+    RISK_GROUPS,
+    CustodyStatus,
     EvidenceKind,
+    ParoleKind,
+    ParoleOutcome,
     Recommendation,
+    RiskLevel,
     SentenceType,
     Stage,
 )
@@ -43,6 +49,8 @@ from safeguard.recall.services import (
     case_send,
     check_facts,
     check_item,
+    check_parole,
+    parole_review_record,
 )
 from safeguard.site.errors import DomainError
 from safeguard.site.policy import STAFF, access_policy
@@ -60,6 +68,11 @@ def _render(
         "sentence_types": SentenceType.choices,
         "hand_kinds": HAND_KINDS,
         "recommendations": Recommendation.choices,
+        "custody_statuses": CustodyStatus.choices,
+        "risk_levels": RiskLevel.choices,
+        "risk_groups": list(RISK_GROUPS.items()),
+        "parole_kinds": ParoleKind.choices,
+        "parole_outcomes": ParoleOutcome.choices,
     }
     return render(request, template, context, status=400 if field_errors else 200)
 
@@ -143,6 +156,29 @@ def case_open_page(request: HttpRequest, person_id: str) -> HttpResponse:
     context["facts"] = forms.facts_redisplay(request.POST)
     context["item"] = forms.item_redisplay(request.POST)
     return _render(request, "recall/open.html", context, errors)
+
+
+@access_policy(WRITERS)
+@require_http_methods(["GET", "POST"])
+def parole_review_page(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Record a Parole Board hearing or paper review in the person's history."""
+    person = access_person_by_id(request.user, person_id)
+    context: dict[str, Any] = {"person": person}
+    if request.method == "GET":
+        context["review"] = forms.parole_initial()
+        return _render(request, "recall/parole.html", context, {})
+    review, errors = forms.parole_from(request.POST)
+    if errors:  # say everything that is wrong at once
+        errors = {**check_parole(review), **errors}
+    else:
+        try:
+            parole_review_record(actor=request.user, person=person, data=review)
+            messages.success(request, "Parole review recorded")
+            return redirect(reverse("person", args=[person.pk]) + "#recall-history")
+        except DomainError as error:
+            errors = _fields(error)
+    context["review"] = forms.parole_redisplay(request.POST)
+    return _render(request, "recall/parole.html", context, errors)
 
 
 # --- The case page and its forms -----------------------------------------------------------
