@@ -45,6 +45,8 @@ CURFEW_CODES = {
     "4.0": "52faefcf-15f0-42c5-b908-621b4a7ecdb9",
 }
 EXCLUSION_CODE = "0f9a20f4-35c7-4c77-8af8-f200f153fa11"
+# Not to have unsupervised contact with children under an age (V3 and V4 share the code).
+CHILD_CONTACT_CODE = "4a5fed48-0fb9-4711-8ddf-b46ddfd90246"
 # Common additional conditions with no inputs (the same codes mean the same in V3 and V4).
 COMMON = [
     "d5998ca1-62a2-4409-88cd-3137d893c2a0",  # not to approach victims
@@ -211,6 +213,22 @@ def _licence_for(
             position += 1
     for code in rng.sample(COMMON, rng.randint(1, 3)):
         batch.rows.append(_row(rng, licence, by_code[code.lower()], {}, position))
+        position += 1
+    # About one man in eight is not to have unsupervised contact with children (sexual and
+    # violent offences against children). Drawn from a generator of its own, keyed on the
+    # person, so the rest of the county stays as it was.
+    own = random.Random(f"child-contact:{person.family_name}:{person.given_name}:{start}")  # noqa: S311  # nosec B311
+    if person.sex == "M" and own.random() < 0.125:
+        condition = by_code[CHILD_CONTACT_CODE]
+        values = _checked(
+            condition,
+            {
+                "gender": "any",
+                "age": 16,
+                "socialServicesDepartment": "Northshire Children's Services",
+            },
+        )
+        batch.rows.append(_row(own, licence, condition, values, position))
         position += 1
     has_curfew, zones = rng.random() < 0.45, 0
     curfew_row = None

@@ -226,3 +226,59 @@ def worrying_events(s: Story, *, stranger: Person, on_plan: bool) -> list[EventD
     if not on_plan:
         drafts = [d for d in drafts if d.kind != EventKind.ADULT_ASSOCIATED or rng.random() < 0.5]
     return drafts
+
+
+# Names a clerk or an officer spells two ways (the probation record, the police's record).
+_SPELLINGS = {
+    "Steven": "Stephen",
+    "Stephen": "Steven",
+    "John": "Jon",
+    "Jon": "John",
+    "Sean": "Shaun",
+    "Shaun": "Sean",
+    "Matthew": "Mathew",
+    "Philip": "Phillip",
+    "Phillip": "Philip",
+    "Geoffrey": "Jeffrey",
+    "Jeffrey": "Geoffrey",
+    "Carl": "Karl",
+    "Karl": "Carl",
+    "Neil": "Neal",
+    "Neal": "Neil",
+    "Alan": "Allan",
+    "Allan": "Alan",
+    "Stuart": "Stewart",
+    "Stewart": "Stuart",
+    "Mohammed": "Mohammad",
+    "Mohammad": "Mohammed",
+}
+
+
+def spelled_two_ways(given: str) -> bool:
+    return given in _SPELLINGS
+
+
+def respelt(given: str) -> str:
+    """The same first name as another agency might write it."""
+    if given in _SPELLINGS:
+        return _SPELLINGS[given]
+    if len(given) > 3 and given[-1] in "aeiou":
+        return given[:-1]
+    return given + given[-1]
+
+
+def licence_namesake_callout(s: Story, namesake: Person) -> EventDraft:
+    """A police call-out at the child's home naming a man whose probation record (a licence
+    forbidding unsupervised contact with children) is spelled differently (ADR 0209)."""
+    return s.draft(
+        9,
+        EventKind.POLICE_CALLOUT,
+        EventAgency.POLICE,
+        {
+            "reason": "Neighbour reported a man shouting at the address",
+            "adults_present": [*s.home_adults(9)[:1], str(namesake.pk)],
+        },
+        "Officers attended. The mother and a man who gave his name were present; he said he "
+        "was visiting. Children in the living room.",
+        significant=True,
+    )
