@@ -1,5 +1,6 @@
-"""Issue 7's "done when", across two records of one man: Steven Marlowe is on licence with a
-no-unsupervised-contact condition; the police feed reports a call-out at a child's home naming
+"""Issue 7's "done when", across two records of one man. His probation practitioner records
+Steven Marlowe's licence with a no-unsupervised-contact condition through the licence pages and
+a senior practitioner approves it; the police feed reports a call-out at a child's home naming
 "Stephen Marlowe", born the same day. The police's record is a new person and nothing is
 raised. A linkage reviewer links the two records; the "restricted adult" alert is then in the
 social worker's queue with its evidence, and she records a decision; his offender manager sees
@@ -7,23 +8,24 @@ the alert too (ADR 0209)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from safeguard.accounts.roles import AgencyKind, Role
 from safeguard.alerts.models import Alert
+from safeguard.licences.models import Licence
 from safeguard.linkage.index import index_reset
 from safeguard.linkage.models import CandidatePair, PairStatus
 from safeguard.people.models import Person
 from safeguard.safeguarding.services import contact_record
 from safeguard.safeguarding.services.recording import NewAdult
 from tests import factories as f
-from tests.alerts.helpers import licence_for
 from tests.linkage_app.helpers import population, record
 from tests.safeguarding.helpers import ago, family
 
 DOB = date(1986, 4, 2)
+NO_UNSUPERVISED_CONTACT = "4a5fed48-0fb9-4711-8ddf-b46ddfd90246"
 
 
 def _sign_in(page: Any, base: str, username: str) -> None:
@@ -33,6 +35,12 @@ def _sign_in(page: Any, base: str, username: str) -> None:
     page.fill("#password", f.PASSWORD)
     page.click("button:has-text('Sign in')")
     page.wait_for_load_state()
+
+
+def _fill_date(page: Any, name: str, day: date) -> None:
+    page.fill(f"#{name}-day", str(day.day))
+    page.fill(f"#{name}-month", str(day.month))
+    page.fill(f"#{name}-year", str(day.year))
 
 
 def test_a_differently_spelled_adult_at_a_callout_alerts_both_agencies_once_linked(
@@ -52,7 +60,33 @@ def test_a_differently_spelled_adult_at_a_callout_alerts_both_agencies_once_link
     )
     steven = record("Steven", "Marlowe", DOB, sex="M", line1="14 Acacia Avenue", postcode="NS1 4AB")
     f.allocate(steven, north, om)
-    licence_for(steven)
+    f.user(Role.SENIOR_PRACTITIONER, north, username="spo.test")
+    base = live_server.url
+
+    # His probation practitioner records the licence with the condition about children.
+    _sign_in(page, base, "om.test")
+    page.goto(f"{base}/licences")
+    page.click("#people-without-licence a:has-text('create a licence for Steven Marlowe')")
+    today = date.today()
+    _fill_date(page, "start_date", today)
+    _fill_date(page, "end_date", today + timedelta(days=365))
+    page.click("button:has-text('Create draft licence')")
+    page.wait_for_selector("text=Draft licence created with the standard conditions")
+    page.click("a:has-text('Add a condition')")
+    page.click(f"a[href$='/conditions/add/{NO_UNSUPERVISED_CONTACT}']")
+    page.check("#gender")  # "any"
+    page.fill("#age", "16")
+    page.click("#save-condition")
+    page.wait_for_selector("text=Not to have unsupervised contact with any children under the age")
+    page.click("button:has-text('Submit for approval')")
+    page.wait_for_selector("text=Licence submitted for approval")
+    licence = Licence.objects.get(person=steven)
+    _sign_in(page, base, "spo.test")
+    page.goto(f"{base}/licences/{licence.pk}")
+    page.click("button:has-text('Approve licence')")
+    page.wait_for_selector("text=Licence approved")
+    page.click("button:has-text('Make active')")
+    page.wait_for_selector("text=Licence active")
 
     # The police feed's call-out (the service the feed calls): the adult is named, not chosen.
     event = contact_record(
@@ -70,7 +104,6 @@ def test_a_differently_spelled_adult_at_a_callout_alerts_both_agencies_once_link
     stephen = Person.objects.get(pk=event.details["adults_present"][0])
     assert CandidatePair.objects.get(left=stephen, right=steven).status == PairStatus.PENDING
     assert not Alert.objects.filter(rule="restricted_adult").exists()
-    base = live_server.url
 
     # A linkage reviewer compares the records and links them.
     _sign_in(page, base, "linkage.browser")
