@@ -178,7 +178,14 @@ def filters_from_query(query: QueryDict) -> Filters:
         date_to=parse_date(query.get("to")),
         significant_only=query.get("significant") == "1",
         newest_first=query.get("order") == "newest",
+        evidence=_event_ids(query.get("evidence", "")),
     ).clean()
+
+
+def _event_ids(text: str) -> tuple[int, ...]:
+    """``e12,e17`` (the ids alerts cite) as event keys; anything else is ignored."""
+    found = (part.strip().removeprefix("e") for part in text.split(","))
+    return tuple(int(part) for part in found if part.isdigit())
 
 
 def filters_query(filters: Filters, **extra: Any) -> str:
@@ -192,6 +199,8 @@ def filters_query(filters: Filters, **extra: Any) -> str:
         pairs.append(("significant", "1"))
     if filters.newest_first:
         pairs.append(("order", "newest"))
+    if filters.evidence:
+        pairs.append(("evidence", ",".join(f"e{i}" for i in filters.evidence)))
     pairs += [(k, str(v)) for k, v in extra.items()]
     return urlencode(pairs)
 

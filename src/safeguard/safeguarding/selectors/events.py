@@ -98,6 +98,9 @@ def event_rows(events: Sequence[ChronologyEvent], timeline: HouseholdTimeline) -
     return rows
 
 
+MAX_EVIDENCE = 100  # an alert names a handful; a hand-made URL gets no more than this
+
+
 @dataclass(frozen=True)
 class Filters:
     agencies: tuple[str, ...] = ()
@@ -106,11 +109,18 @@ class Filters:
     date_to: date | None = None
     significant_only: bool = False
     newest_first: bool = False
+    # The events behind an alert (``?evidence=e12,e17``): the chronology shows just those.
+    evidence: tuple[int, ...] = ()
 
     @property
     def active(self) -> bool:
         return bool(
-            self.agencies or self.kinds or self.date_from or self.date_to or self.significant_only
+            self.agencies
+            or self.kinds
+            or self.date_from
+            or self.date_to
+            or self.significant_only
+            or self.evidence
         )
 
     def as_audit(self) -> dict[str, object]:
@@ -120,6 +130,7 @@ class Filters:
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
             "significant_only": self.significant_only,
+            "evidence": [f"e{i}" for i in self.evidence],
         }
 
     def clean(self) -> Filters:
@@ -131,6 +142,7 @@ class Filters:
             date_to=self.date_to,
             significant_only=self.significant_only,
             newest_first=self.newest_first,
+            evidence=self.evidence[:MAX_EVIDENCE],
         )
 
 
@@ -146,5 +158,7 @@ def filtered_events(child: Child, filters: Filters) -> QuerySet[ChronologyEvent]
         events = events.filter(occurred_at__lt=local_midnight(filters.date_to + timedelta(days=1)))
     if filters.significant_only:
         events = events.filter(significant=True)
+    if filters.evidence:
+        events = events.filter(pk__in=filters.evidence)
     order = ("-occurred_at", "-id") if filters.newest_first else ("occurred_at", "id")
     return events.order_by(*order)
