@@ -101,3 +101,31 @@ def test_an_undo_is_refused_once_the_outcome_is_recorded() -> None:
     assert response.status_code == 400
     assert "can no longer be undone" in response.content.decode()
     assert ChronologyEvent.objects.filter(child_id=child.pk).count() == 1
+
+
+def test_an_alert_that_cited_the_removed_concern_is_superseded() -> None:
+    from safeguard.alerts.models import Alert
+    from safeguard.safeguarding.services import contact_record
+
+    client = _triage_client()
+    concern, child = _matched_concern(client)
+    officer = f.user(
+        Role.PRACTITIONER, f.team(f.agency("Testshire Police", AgencyKind.POLICE), "PPU")
+    )
+    contact_record(
+        actor=officer,
+        child=Child.objects.get(pk=child.pk),
+        kind="police_callout",
+        agency="police",
+        occurred_at=timezone.now() - timedelta(minutes=5),
+        details={"reason": "Shouting reported", "adults_present": []},
+    )
+    alert = Alert.objects.get(child_id=child.pk, rule="multi_agency_concern")
+    assert not alert.superseded
+
+    client.post(
+        f"/triage/{concern.reference}",
+        {"action": "unmatch", "unmatch_reason": "Different family of the same name"},
+    )
+    alert.refresh_from_db()
+    assert alert.superseded  # kept for the record, out of the queues

@@ -156,6 +156,11 @@ def concern_match_undo(*, actor: Any, concern: Concern, reason: str) -> Concern:
                 justification=reason,
                 details={"events": removed, "concern": str(concern.pk)},
             )
+            # The child's alerts are re-run without the removed event (the live path runs only
+            # when events are added): one that cited it is superseded, not left standing.
+            from safeguard.alerts.evaluation import alerts_reevaluate
+
+            alerts_reevaluate([person_id], actor=actor)
     return concern
 
 
