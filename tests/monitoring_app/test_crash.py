@@ -2,8 +2,10 @@
 client resends every batch it has no answer for, and after a restart the stored fixes are
 exactly the fixes sent (nothing lost, nothing doubled).
 
-The server is a real ``runserver`` process on its own SQLite database under ``tmp_path`` (not
-the test database), so this test uses no pytest-django fixture.
+The server is a real ``runserver`` process on its own database (not the test database), so
+this test uses no pytest-django fixture: SQLite under ``tmp_path`` always, and in the
+PostgreSQL run (``DATABASE_URL`` set) also a fresh PostgreSQL database with queued evaluation
+(ADR 0112), where every stored fix must also be queued for the evaluator exactly once.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -42,11 +47,15 @@ print(json.dumps({"token": token, "subject": str(person.pk)}))
 """
 
 COUNT = """
-import django
+import django, json
 django.setup()
-from safeguard.monitoring.models import Fix
-print(sorted(Fix.objects.values_list("seq", flat=True)))
+from safeguard.monitoring.models import Fix, PendingEvaluation
+queued = sorted(i for row in PendingEvaluation.objects.all() for i in row.fix_ids)
+print(json.dumps({"seqs": sorted(Fix.objects.values_list("seq", flat=True)),
+                  "ids": sorted(Fix.objects.values_list("id", flat=True)), "queued": queued}))
 """
+
+BACKENDS = ["sqlite", "postgresql"]
 
 
 def _env(data_dir: Path) -> dict[str, str]:
@@ -58,6 +67,32 @@ def _env(data_dir: Path) -> dict[str, str]:
         SAFEGUARD_AUDIT_CHECKPOINT_PATH=str(data_dir / "checkpoint.json"),
     )
     return env
+
+
+@contextmanager
+def _database(backend: str) -> Iterator[dict[str, str]]:
+    """Environment for the server's own database: SQLite (the default URL), or a fresh
+    PostgreSQL database beside the test run's, dropped afterwards."""
+    if backend == "sqlite":
+        yield {}
+        return
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("the PostgreSQL crash test runs in the PostgreSQL test run")
+    import psycopg
+
+    name = f"crash_{uuid.uuid4().hex[:12]}"
+    admin = urlparse(url)._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')  # a name we made
+    try:
+        yield {
+            "DATABASE_URL": urlparse(url)._replace(path=f"/{name}").geturl(),
+            "SAFEGUARD_MONITORING_EVALUATION": "queue",
+        }
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _python(env: dict[str, str], *args: str) -> str:
@@ -107,16 +142,19 @@ class Server:
         self.process.wait()
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[Server, dict[str, Any], dict[str, str]]]:
-    env = _env(tmp_path)
-    _python(env, "-m", "django", "migrate", "--noinput")
-    ids = json.loads(_python(env, "-c", SETUP).strip().splitlines()[-1])
-    running = Server(env, _free_port(), tmp_path / "server.log")
-    running.start()
-    yield running, ids, env
-    if running.process is not None and running.process.poll() is None:
-        running.kill()
+@pytest.fixture(params=BACKENDS)
+def server(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[Server, dict[str, Any], dict[str, str]]]:
+    with _database(request.param) as database:
+        env = {**_env(tmp_path), **database}
+        _python(env, "-m", "django", "migrate", "--noinput")
+        ids = json.loads(_python(env, "-c", SETUP).strip().splitlines()[-1])
+        running = Server(env, _free_port(), tmp_path / "server.log")
+        running.start()
+        yield running, ids, env
+        if running.process is not None and running.process.poll() is None:
+            running.kill()
 
 
 def _send(server: Server, token: str, batch: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -175,4 +213,7 @@ def test_kill_9_during_ingest_loses_and_doubles_nothing(
         assert answer["rejected"] == 0
     running.kill()
     stored = json.loads(_python(env, "-c", COUNT).strip().splitlines()[-1])
-    assert stored == list(range(len(fixes)))
+    assert stored["seqs"] == list(range(len(fixes)))
+    if env.get("SAFEGUARD_MONITORING_EVALUATION") == "queue":
+        # Stored and queued in one transaction: each stored fix queued once, nothing else.
+        assert stored["queued"] == stored["ids"]

@@ -76,3 +76,11 @@ def test_security_keys_need_a_configured_relying_party_in_production() -> None:
         {**PRODUCTION, "SAFEGUARD_WEBAUTHN_ORIGINS": "http://safeguard.example.org"}
     )
     assert "safeguard.E006" in plain_http.stdout + plain_http.stderr
+
+
+def test_a_mistyped_tag_feed_evaluation_mode_stops_the_server_starting() -> None:
+    queued = _check({**PRODUCTION, "SAFEGUARD_MONITORING_EVALUATION": "queue"})
+    assert queued.returncode == 0, queued.stdout + queued.stderr
+    typo = _check({**PRODUCTION, "SAFEGUARD_MONITORING_EVALUATION": "queued"})
+    assert typo.returncode != 0
+    assert "safeguard.E008" in typo.stdout + typo.stderr

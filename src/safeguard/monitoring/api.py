@@ -7,6 +7,8 @@ index and reason of each rejected one. Back-pressure: a batch over
 batches in this process than ``MONITORING_MAX_CONCURRENT_BATCHES`` get 429 with Retry-After,
 never a silent drop. After the commit the affected subjects are re-evaluated (evaluation.py);
 a failure there is logged and does not undo the acknowledged batch (the next batch retries).
+With ``MONITORING_EVALUATION = "queue"`` the batch is queued for the evaluator processes in
+its own transaction instead, and the answer comes straight after the commit (ADR 0112).
 """
 
 # No ``from __future__ import annotations``: django-ninja reads the annotations through the
@@ -23,6 +25,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema
 
 from safeguard.monitoring.evaluation import reevaluate
+from safeguard.monitoring.evaluation_queue import evaluation_queued
 from safeguard.monitoring.ingest import store_batch
 from safeguard.monitoring.near import POLICE_SEARCH, NearQuery, near_search
 from safeguard.monitoring.readings import BadBody, parse_items, split_body
@@ -102,7 +105,7 @@ def _ingest(request: HttpRequest, *, events: bool) -> Any:
         result = store_batch(actor=user, parsed=parse_items(items, events=events), events=events)
     finally:
         gate.leave()
-    if result.subjects:
+    if result.subjects and not evaluation_queued():
         try:
             reevaluate(result.subjects)
         except Exception as exc:  # the batch is committed and acknowledged regardless

@@ -163,3 +163,53 @@ def near_command(
     for result in results:
         typer.echo(json.dumps(result.to_json()))
     typer.echo(f"{len(results)} subjects near the place in the window", err=True)
+
+
+@app.command("evaluator")
+def evaluator_command(
+    shard: Annotated[int, typer.Option("--shard", help="Which shard this process evaluates.")] = 0,
+    once: Annotated[
+        bool, typer.Option("--once", help="Work the queue until it is empty, then stop.")
+    ] = False,
+    report_every: Annotated[
+        float, typer.Option("--report-every", metavar="SECONDS", help="How often to print totals.")
+    ] = 60.0,
+) -> None:
+    """Turn queued tag readings into violations (MONITORING_EVALUATION = "queue").
+
+    Runs until stopped (SIGINT or SIGTERM finishes the current pass first). Run one process
+    per shard (MONITORING_EVALUATOR_SHARDS, as the servers have it); each keeps its subjects'
+    evaluation state warm, so a pass costs only what the new readings can change. A second
+    process for a shard already owned waits as a standby. Prints a line of totals every
+    --report-every seconds.
+    """
+    import signal
+    import threading
+
+    from safeguard.cli import django_setup
+
+    django_setup()
+    from safeguard.monitoring.evaluator import PassResult, QueuedEvaluator, ShardTaken
+
+    try:
+        evaluator = QueuedEvaluator(shard=shard)
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    if once:
+        total = PassResult()
+        try:
+            while (result := evaluator.run_once()).batches:
+                total.add(result)
+        except ShardTaken as error:
+            raise _fail(str(error)) from None
+        typer.echo(f"shard {shard}: {total.line()}", err=True)
+        return
+    stop = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: stop.set())
+    typer.echo(f"evaluator for shard {shard} of {evaluator.shards} started", err=True)
+    evaluator.run(
+        stop,
+        report=lambda totals: typer.echo(f"shard {shard}: {totals.line()}", err=True),
+        report_every=report_every,
+    )

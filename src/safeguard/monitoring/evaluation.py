@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from safeguard.audit.models import AuditAction
@@ -77,7 +78,7 @@ def orders_for(subjects: Iterable[str], *, on: date | None = None) -> list[Order
     return [o for o in _all_orders(on or timezone.localdate()) if o.subject in wanted]
 
 
-def _lock_subjects(subjects: Iterable[str]) -> None:
+def lock_subjects(subjects: Iterable[str]) -> None:
     """Serialise re-evaluations of the same subjects (PostgreSQL; SQLite serialises writers
     at BEGIN IMMEDIATE): without it two batches for one subject can both insert the same new
     violation and one fails on the key."""
@@ -111,17 +112,36 @@ def tables(orders: list[Order]) -> tuple[FixTable, EventTable]:
     query for the fixes and one for the events of all the orders)."""
     if not orders:
         return FixTable.empty(), EventTable.empty()
-    index_of = {o.subject: i for i, o in enumerate(orders)}
+    subjects = [o.subject for o in orders]
     earliest = _earliest(orders)
-    fix_query = Fix.objects.filter(subject__in=list(index_of))
-    event_query = DeviceEvent.objects.filter(subject__in=list(index_of))
+    fix_query = Fix.objects.filter(subject__in=subjects)
+    event_query = DeviceEvent.objects.filter(subject__in=subjects)
     if earliest is not None:
         fix_query = fix_query.filter(recorded_at__gte=earliest)
         event_query = event_query.filter(recorded_at__gte=earliest)
-    fixes = list(fix_query.values_list("subject", "seq", "recorded_at", "lat", "lon", "accuracy_m"))
+    return readings_tables(
+        orders,
+        list(fix_query.values_list(*FIX_COLUMNS)),
+        list(event_query.values_list(*EVENT_COLUMNS)),
+    )
+
+
+# The columns ``readings_tables`` expects, in order.
+FIX_COLUMNS = ("subject", "seq", "recorded_at", "lat", "lon", "accuracy_m")
+EVENT_COLUMNS = ("subject", "seq", "recorded_at", "kind")
+
+
+def readings_tables(
+    orders: list[Order], fixes: list[tuple[Any, ...]], events: list[tuple[Any, ...]]
+) -> tuple[FixTable, EventTable]:
+    """Stored rows (``FIX_COLUMNS`` / ``EVENT_COLUMNS``) of the orders' subjects as engine
+    tables: ``subject`` indexes ``orders``, a blank accuracy becomes the order's default, and
+    readings outside their order's period are left out. ``recorded_at`` may be an aware
+    datetime or already integer microseconds since the epoch (evaluator.py reads those)."""
+    index_of = {o.subject: i for i, o in enumerate(orders)}
     defaults = np.array([o.settings.default_accuracy_m for o in orders], np.float64)
     fix_subject = np.array([index_of[r[0]] for r in fixes], np.int32)
-    fix_t = np.array([from_datetime(r[2]) for r in fixes], np.int64)
+    fix_t = np.array([_micros(r[2]) for r in fixes], np.int64)
     accuracy = np.array([np.nan if r[5] is None else r[5] for r in fixes], np.float64)
     accuracy = np.where(np.isnan(accuracy), defaults[fix_subject], accuracy)
     keep = _keep(orders, fix_subject, fix_t)
@@ -134,9 +154,8 @@ def tables(orders: list[Order]) -> tuple[FixTable, EventTable]:
         accuracy[keep],
         np.zeros(int(keep.sum()), np.int64),
     )
-    events = list(event_query.values_list("subject", "seq", "recorded_at", "kind"))
     event_subject = np.array([index_of[r[0]] for r in events], np.int32)
-    event_t = np.array([from_datetime(r[2]) for r in events], np.int64)
+    event_t = np.array([_micros(r[2]) for r in events], np.int64)
     keep = _keep(orders, event_subject, event_t)
     event_table = EventTable(
         event_subject[keep],
@@ -146,6 +165,10 @@ def tables(orders: list[Order]) -> tuple[FixTable, EventTable]:
         np.zeros(int(keep.sum()), np.int64),
     )
     return fix_table, event_table
+
+
+def _micros(value: Any) -> int:
+    return value if isinstance(value, int) else from_datetime(value)
 
 
 def _keep(orders: list[Order], subject: Any, t: Any) -> Any:
@@ -165,7 +188,7 @@ def _key(found: Found) -> tuple[str, str, str, int, Any]:
 
 def withdraw(orders: list[Order], found: list[Found]) -> int:
     """Rows in the evaluated orders' periods that the engine no longer reports (late readings
-    moved a start, say): open ones are deleted, worked ones kept and marked superseded."""
+    moved a start, say): open ones are deleted, worked or cited ones kept and marked superseded."""
     reported = {_key(v) for v in found}
     by_subject = {o.subject: o for o in orders}
     withdrawn = 0
@@ -180,13 +203,23 @@ def withdraw(orders: list[Order], found: list[Found]) -> int:
         key = (row.subject, row.kind, row.zone, row.curfew, row.started_at)
         if key in reported:
             continue
-        if row.state == ViolationState.OPEN:
-            row.delete()
-        else:
-            row.superseded = True
-            row.save(update_fields=["superseded", "updated_at"])
+        if row.state == ViolationState.OPEN and _deleted(row):
+            withdrawn += 1
+            continue
+        row.superseded = True
+        row.save(update_fields=["superseded", "updated_at"])
         withdrawn += 1
     return withdrawn
+
+
+def _deleted(row: Violation) -> bool:
+    """Delete an open row nobody has worked, unless something refers to it (a breach case
+    cites it as evidence, say): such a row is kept, marked superseded, like a worked one."""
+    try:
+        row.delete()
+    except ProtectedError:
+        return False
+    return True
 
 
 def upsert(found: list[Found], opened: list[Violation] | None = None) -> tuple[int, int]:
@@ -235,6 +268,32 @@ def upsert(found: list[Found], opened: list[Violation] | None = None) -> tuple[i
     return created, updated
 
 
+def record_found(orders: list[Order], found: list[Found]) -> tuple[int, int, int]:
+    """Make the stored violations of these orders' subjects what the engine found: upsert,
+    withdraw, tell the practitioners of new ones, and audit once if anything changed. Runs in
+    the caller's transaction, after ``lock_subjects``. Answers (created, updated, withdrawn)."""
+    opened: list[Violation] = []
+    created, updated = upsert(found, opened)
+    withdrawn = withdraw(orders, found)
+    notify_opened(opened)
+    if created or updated or withdrawn:
+        audit_record(
+            actor=None,
+            actor_label="monitoring engine",
+            action=AuditAction.ALTERATION,
+            object_type="em_violations",
+            summary="recorded electronic-monitoring violations",
+            details={
+                "created": created,
+                "updated": updated,
+                "withdrawn": withdrawn,
+                "subjects": sorted({o.subject for o in orders}),
+                "rule_version": RULE_VERSION,
+            },
+        )
+    return created, updated, withdrawn
+
+
 def reevaluate(subjects: Iterable[str], *, on: date | None = None) -> tuple[int, int]:
     """Re-run the engine for these subjects and record what it finds (audited if anything
     changed), telling the responsible practitioner of each violation it opens (notify.py).
@@ -243,26 +302,8 @@ def reevaluate(subjects: Iterable[str], *, on: date | None = None) -> tuple[int,
     if not orders:
         return 0, 0
     with transaction.atomic():
-        _lock_subjects(o.subject for o in orders)
+        lock_subjects(o.subject for o in orders)
         fixes, events = tables(orders)
         found = evaluate(orders, fixes, events)
-        opened: list[Violation] = []
-        created, updated = upsert(found, opened)
-        withdrawn = withdraw(orders, found)
-        notify_opened(opened)
-        if created or updated or withdrawn:
-            audit_record(
-                actor=None,
-                actor_label="monitoring engine",
-                action=AuditAction.ALTERATION,
-                object_type="em_violations",
-                summary="recorded electronic-monitoring violations",
-                details={
-                    "created": created,
-                    "updated": updated,
-                    "withdrawn": withdrawn,
-                    "subjects": sorted({o.subject for o in orders}),
-                    "rule_version": RULE_VERSION,
-                },
-            )
+        created, updated, _ = record_found(orders, found)
     return created, updated

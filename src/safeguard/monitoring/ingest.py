@@ -1,10 +1,13 @@
 """Storing a parsed feed batch: insert-or-ignore on (subject, seq), audited once per batch.
 
-Within one transaction: readings already stored are compared with the stored copy (identical:
-duplicate; different: rejected as a conflict); the rest are inserted with
-``bulk_create(ignore_conflicts=True)`` (PostgreSQL ``ON CONFLICT DO NOTHING``, SQLite
-``INSERT OR IGNORE``), so a concurrent resend of the same reading can never store it twice. The
-caller answers only after this function returns, i.e. after the commit (ADR 0105).
+Within one transaction, readings already stored are compared with the stored copy (identical:
+duplicate; different: rejected as a conflict) and the rest inserted, so a concurrent resend of
+the same reading can never store it twice:
+- PostgreSQL: one ``INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING RETURNING``
+  for the whole batch, then the stored copies of only the keys it skipped (ADR 0112);
+- SQLite: the stored copies first, then ``bulk_create(ignore_conflicts=True)``
+  (``INSERT OR IGNORE``) of the rest, inside SQLite's single write transaction.
+The caller answers only after this function returns, i.e. after the commit (ADR 0105).
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from safeguard.audit.models import AuditAction
 from safeguard.audit.services import audit_record
 from safeguard.monitoring.engine.timeparse import from_datetime, to_datetime
+from safeguard.monitoring.evaluation_queue import evaluation_queued, queue_evaluation
 from safeguard.monitoring.models import DeviceEvent, Fix
 from safeguard.monitoring.readings import EventIn, FixIn, ItemReject, Parsed, Reading
 from safeguard.people.models import Person
@@ -113,8 +117,76 @@ def _row(reading: Reading) -> Fix | DeviceEvent:
     )
 
 
+# Times travel as integer microseconds and become timestamps exactly (no float on the way).
+_INSERT_FIXES = (
+    "INSERT INTO monitoring_fix (subject, seq, recorded_at, lat, lon, accuracy_m, received_at) "
+    "SELECT s, q, 'epoch'::timestamptz + u * interval '1 microsecond', a, o, m, now() "
+    "FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::float8[], %s::float8[], "
+    "%s::float8[]) AS incoming(s, q, u, a, o, m) "
+    "ON CONFLICT (subject, seq) DO NOTHING RETURNING id, subject, seq"
+)
+_INSERT_EVENTS = (
+    "INSERT INTO monitoring_deviceevent (subject, seq, recorded_at, kind, received_at) "
+    "SELECT s, q, 'epoch'::timestamptz + u * interval '1 microsecond', k, now() "
+    "FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::text[]) AS incoming(s, q, u, k) "
+    "ON CONFLICT (subject, seq) DO NOTHING RETURNING id, subject, seq"
+)
+
+
+def _insert_new_postgresql(
+    model: type[Fix] | type[DeviceEvent], readings: list[Reading]
+) -> dict[tuple[str, int], int]:
+    """Insert the readings in one statement (arrays unnested server-side), skipping keys already
+    stored; answers the id of each row this statement inserted, by key. ``ON CONFLICT DO
+    NOTHING`` waits for a racing transaction holding the same key and then skips it, so a key
+    is inserted by exactly one batch and counted as accepted exactly once (ADR 0112)."""
+    subjects = [r.subject for r in readings]
+    seqs = [r.seq for r in readings]
+    times = [r.t for r in readings]
+    if model is Fix:
+        fixes = [r for r in readings if isinstance(r, FixIn)]
+        sql = _INSERT_FIXES
+        extra: list[list[Any]] = [
+            [r.lat for r in fixes],
+            [r.lon for r in fixes],
+            [r.accuracy_m for r in fixes],
+        ]
+    else:
+        sql = _INSERT_EVENTS
+        extra = [[r.kind for r in readings if isinstance(r, EventIn)]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [subjects, seqs, times, *extra])
+        return {(subject, seq): pk for pk, subject, seq in cursor.fetchall()}
+
+
+def _insert_new_portable(
+    model: type[Fix] | type[DeviceEvent], readings: list[Reading], *, with_ids: bool
+) -> dict[tuple[str, int], int]:
+    """SQLite (one writer at a time, ADR 0004): the keys were looked up first in this same
+    write transaction, so all of these are new; ``ignore_conflicts`` is the belt to that. The
+    rows' ids are read back only when asked for (the evaluation queue needs them); else 0."""
+    rows = [_row(r) for r in readings]
+    model.objects.bulk_create(rows, batch_size=_CHUNK, ignore_conflicts=True)  # type: ignore[arg-type]
+    keys = [(r.subject, r.seq) for r in readings]
+    if not with_ids:
+        return dict.fromkeys(keys, 0)
+    ids: dict[tuple[str, int], int] = {}
+    wanted = set(keys)
+    for start in range(0, len(keys), _CHUNK):
+        part = keys[start : start + _CHUNK]
+        condition = Q()
+        for subject in {k[0] for k in part}:
+            condition |= Q(subject=subject, seq__in=[k[1] for k in part if k[0] == subject])
+        for pk, subject, seq in model.objects.filter(condition).values_list("id", "subject", "seq"):
+            if (subject, seq) in wanted:
+                ids[(subject, seq)] = pk
+    return ids
+
+
 def store_batch(*, actor: Any, parsed: Parsed, events: bool) -> IngestResult:
-    """Store a batch and write its one audit entry, in one transaction."""
+    """Store a batch and write its one audit entry, in one transaction. With queued evaluation
+    (``MONITORING_EVALUATION = "queue"``) the same transaction records the new rows for the
+    evaluator (evaluation_queue.py), so a batch is stored and queued, or neither."""
     model: type[Fix] | type[DeviceEvent] = DeviceEvent if events else Fix
     result = IngestResult(duplicates=parsed.duplicates, rejected=list(parsed.rejected))
     with transaction.atomic():
@@ -125,23 +197,36 @@ def store_batch(*, actor: Any, parsed: Parsed, events: bool) -> IngestResult:
                 candidates[key] = (index, reading)
             else:
                 result.rejected.append(ItemReject(index, "unknown subject"))
-        stored = _stored(model, list(candidates))
-        new_rows = []
+        if connection.vendor == "postgresql":
+            # Insert first, then compare only what was already there: one round trip when
+            # (as almost always) the whole batch is new.
+            inserted = _insert_new_postgresql(model, [r for _, r in candidates.values()])
+            stored = _stored(model, [k for k in candidates if k not in inserted])
+        else:
+            stored = _stored(model, list(candidates))
+            inserted = _insert_new_portable(
+                model,
+                [r for k, (_, r) in candidates.items() if k not in stored],
+                with_ids=evaluation_queued(),
+            )
         for key, (index, reading) in candidates.items():
-            before = stored.get(key)
-            if before is None:
-                new_rows.append(_row(reading))
+            if key in inserted:
                 result.subjects.add(key[0])
-            elif before == reading:
+                continue
+            before = stored.get(key)
+            if before == reading:
                 result.duplicates += 1
+            elif before is None:
+                # Not inserted and not found: a racing batch inserted it and rolled back.
+                # Unacknowledged, so the feed sends it again; say so rather than count it.
+                result.rejected.append(ItemReject(index, "not stored: please send again"))
             else:
                 result.rejected.append(ItemReject(index, "conflict: differs from the stored copy"))
-        # Two batches racing with the same new reading both count it as accepted, but the
-        # constraint keeps one row: the stored set is right; only that count can be one high.
-        model.objects.bulk_create(new_rows, batch_size=_CHUNK, ignore_conflicts=True)  # type: ignore[arg-type]
-        result.accepted = len(new_rows)
+        result.accepted = len(inserted)
         if not parsed.readings and not parsed.rejected and not parsed.duplicates:
             return result  # an empty batch collects nothing
+        if inserted and evaluation_queued():
+            queue_evaluation(inserted, events=events)
         audit_record(
             actor=actor,
             action=AuditAction.COLLECTION,

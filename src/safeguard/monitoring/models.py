@@ -150,3 +150,32 @@ class Violation(models.Model):
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
+
+
+class PendingEvaluation(models.Model):
+    """Readings stored but not yet evaluated, for the queued evaluator (ADR 0112). Written in
+    the ingest batch's own transaction, deleted in the evaluator's transaction that records
+    their violations: a crash on either side leaves the work queued, never half done."""
+
+    shard = models.SmallIntegerField()
+    fix_ids = models.JSONField(default=list)
+    event_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["shard", "id"], name="monitoring_pending_shard")]
+
+    def __str__(self) -> str:
+        return f"pending evaluation {self.pk} (shard {self.shard})"
+
+
+class OrdersStamp(models.Model):
+    """One row whose ``version`` goes up, in the changing transaction, whenever something an
+    order is built from changes (a licence, a condition, an address). The queued evaluator
+    reads it each cycle and rebuilds its orders when it moved (ADR 0112)."""
+
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"orders version {self.version}"

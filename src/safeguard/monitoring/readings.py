@@ -12,6 +12,7 @@ import math
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from safeguard.monitoring.engine import EVENT_KINDS
@@ -83,8 +84,15 @@ def _subject(item: dict[str, Any]) -> str:
     value = item.get("subject")
     if not isinstance(value, str) or not value.strip():
         raise ValueError("empty subject")
+    return _canonical_subject(value)
+
+
+@lru_cache(maxsize=65_536)
+def _canonical_subject(value: str) -> str:
+    """Subjects are person-index ids: the canonical form matches the stored key. Cached: a
+    feed batch names the same few hundred subjects thousands of times (an exception, for a
+    malformed id, is not cached)."""
     try:
-        # Subjects are person-index ids: the canonical form matches the stored key.
         return str(uuid.UUID(value.strip()))
     except ValueError:
         raise ValueError("unknown subject") from None

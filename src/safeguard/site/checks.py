@@ -85,3 +85,28 @@ def database_durability(app_configs: Any, databases: Any = None, **kwargs: Any) 
                 )
             )
     return errors
+
+
+@register()
+def monitoring_evaluation(app_configs: Any, **kwargs: Any) -> list[Error]:
+    """A mistyped evaluation mode would fail every feed batch after its commit: refuse to
+    start instead (ADR 0112)."""
+    mode = getattr(settings, "MONITORING_EVALUATION", "request")
+    errors: list[Error] = []
+    if mode not in ("request", "queue"):
+        errors.append(
+            Error(
+                f"SAFEGUARD_MONITORING_EVALUATION is {mode!r}",
+                id="safeguard.E008",
+                hint='Use "request" (evaluate in the request) or "queue" (evaluator processes).',
+            )
+        )
+    if int(getattr(settings, "MONITORING_EVALUATOR_SHARDS", 1)) < 1:
+        errors.append(
+            Error(
+                "SAFEGUARD_MONITORING_EVALUATOR_SHARDS is below 1",
+                id="safeguard.E008",
+                hint="Use 1 or more, and run one `safeguard monitor evaluator` per shard.",
+            )
+        )
+    return errors

@@ -89,7 +89,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'safeguard.sqlite3'}"),
-        conn_max_age=0,
+        # Seconds a request's database connection is kept for the next request of the same
+        # worker (0: a new connection per request, the safe default for runserver).
+        conn_max_age=int(os.environ.get("SAFEGUARD_DB_CONN_MAX_AGE", "0")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -191,6 +193,12 @@ AUDIT_CHECKPOINT_PATH = Path(
 # Signs audit checkpoints. Deliberately separate from SECRET_KEY so that a leaked Django key
 # does not let anyone forge a checkpoint.
 AUDIT_CHECKPOINT_KEY = os.environ.get("SAFEGUARD_AUDIT_CHECKPOINT_KEY", "demo-checkpoint-key")
+
+# Electronic monitoring: where a tag-feed batch is evaluated (ADR 0112). "request": in the
+# request, after its commit (development, tests, pilots); "queue": queued in the batch's
+# transaction for `safeguard monitor evaluator` processes, one per shard (national volume).
+MONITORING_EVALUATION = os.environ.get("SAFEGUARD_MONITORING_EVALUATION", "request")
+MONITORING_EVALUATOR_SHARDS = int(os.environ.get("SAFEGUARD_MONITORING_EVALUATOR_SHARDS", "1"))
 
 # Roles that may see protected-identity links and current addresses.
 PROTECTED_IDENTITY_ROLES = ["privacy_officer"]
