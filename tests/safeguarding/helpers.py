@@ -95,13 +95,15 @@ def callout(
     adults: list[Person] | None = None,
     new: list[NewAdult] | None = None,
     actor: Any = None,
+    at: datetime | None = None,
 ) -> ChronologyEvent:
+    """A police call-out ``days_ago`` days ago at 11:00 (or exactly ``at``)."""
     return contact_record(
         actor=actor or fam.sw,
         child=fam.child,
         kind="police_callout",
         agency="police",
-        occurred_at=ago(days_ago),
+        occurred_at=at or ago(days_ago),
         details={
             "reason": "neighbours heard shouting",
             "adults_present": [str(a.pk) for a in adults or []],

@@ -213,3 +213,79 @@ def evaluator_command(
         report=lambda totals: typer.echo(f"shard {shard}: {totals.line()}", err=True),
         report_every=report_every,
     )
+
+
+@app.command("partitions")
+def partitions_command(
+    days: Annotated[
+        int, typer.Option("--days", help="Create partitions this many days ahead (UTC days).")
+    ] = 7,
+    drop_before: Annotated[
+        str | None,
+        typer.Option(
+            "--drop-before",
+            metavar="DATE",
+            help="Retention: remove every fix recorded before this day (YYYY-MM-DD, 00:00 UTC).",
+        ),
+    ] = None,
+) -> None:
+    """Day partitions of the stored fixes (PostgreSQL): run daily.
+
+    Creates the partitions for yesterday to --days ahead, moving any rows the DEFAULT partition
+    already holds for those days (fixes dated in the future). With --drop-before, whole earlier
+    days are detached and dropped (on SQLite: deleted in batches), audited as an erasure.
+    """
+    from datetime import UTC, date
+
+    from safeguard.cli import django_setup
+
+    cutoff = None
+    if drop_before is not None:
+        try:
+            cutoff = date.fromisoformat(drop_before)
+        except ValueError:
+            raise _fail(f"--drop-before {drop_before!r} is not a date (YYYY-MM-DD)") from None
+    django_setup()
+    from django.db import transaction
+    from django.utils import timezone
+
+    from safeguard.monitoring.partitions import default_rows, ensure_partitions, is_partitioned
+    from safeguard.monitoring.partitions import drop_before as drop
+
+    if not is_partitioned():
+        typer.echo("fixes are one table on this database (SQLite): no partitions", err=True)
+    else:
+        today = timezone.now().astimezone(UTC).date()
+        report = ensure_partitions(today=today, days=days)
+        created = ", ".join(d.isoformat() for d in report.created) or "none needed"
+        typer.echo(f"partitions created: {created}", err=True)
+        stray = default_rows()
+        if stray:
+            typer.echo(
+                f"warning: {stray} fixes are in the DEFAULT partition (dated outside every "
+                "day partition): check device clocks, or create partitions for their days",
+                err=True,
+            )
+    if cutoff is not None:
+        from safeguard.audit.models import AuditAction
+        from safeguard.audit.services import audit_record
+
+        with transaction.atomic():
+            removed = drop(cutoff)
+            audit_record(
+                actor=None,
+                actor_label="monitor partitions",
+                action=AuditAction.ERASURE,
+                object_type="em_fixes",
+                summary="removed tag fixes past their retention",
+                details={
+                    "before": cutoff.isoformat(),
+                    "fixes": removed.rows_removed,
+                    "days_dropped": [d.isoformat() for d in removed.dropped],
+                },
+            )
+        typer.echo(
+            f"removed {removed.rows_removed} fixes recorded before {cutoff.isoformat()} "
+            f"({len(removed.dropped)} day partitions dropped)",
+            err=True,
+        )

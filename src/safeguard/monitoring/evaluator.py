@@ -92,9 +92,7 @@ class PassResult:
 
     def add(self, other: PassResult) -> None:
         """Accumulate another pass's counts (the longest wait wins)."""
-        for name in ("batches", "fixes", "events", "subjects", "changed_subjects"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in ("created", "updated", "withdrawn", "cold_loads"):
+        for name in _COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.oldest_wait_s = max(self.oldest_wait_s, other.oldest_wait_s)
 
@@ -105,6 +103,19 @@ class PassResult:
             f"{self.created} created, {self.updated} updated, {self.withdrawn} withdrawn; "
             f"longest wait {self.oldest_wait_s:.1f} s"
         )
+
+
+_COUNTS = (
+    "batches",
+    "fixes",
+    "events",
+    "subjects",
+    "changed_subjects",
+    "created",
+    "updated",
+    "withdrawn",
+    "cold_loads",
+)
 
 
 class QueuedEvaluator:

@@ -118,12 +118,17 @@ def _row(reading: Reading) -> Fix | DeviceEvent:
 
 
 # Times travel as integer microseconds and become timestamps exactly (no float on the way).
+# Fixes are partitioned by day on PostgreSQL (partitions.py), so (subject, seq) is kept unique
+# by the key table: a fix is inserted only if its key was new, in the same statement.
 _INSERT_FIXES = (
+    "WITH incoming AS (SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[], "
+    "%s::float8[], %s::float8[], %s::float8[]) AS t(s, q, u, a, o, m)), "
+    "fresh AS (INSERT INTO monitoring_fix_key (subject, seq) SELECT s, q FROM incoming "
+    "ON CONFLICT DO NOTHING RETURNING subject, seq) "
     "INSERT INTO monitoring_fix (subject, seq, recorded_at, lat, lon, accuracy_m, received_at) "
-    "SELECT s, q, 'epoch'::timestamptz + u * interval '1 microsecond', a, o, m, now() "
-    "FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::float8[], %s::float8[], "
-    "%s::float8[]) AS incoming(s, q, u, a, o, m) "
-    "ON CONFLICT (subject, seq) DO NOTHING RETURNING id, subject, seq"
+    "SELECT i.s, i.q, 'epoch'::timestamptz + i.u * interval '1 microsecond', i.a, i.o, i.m, "
+    "now() FROM incoming i JOIN fresh f ON f.subject = i.s AND f.seq = i.q "
+    "RETURNING id, subject, seq"
 )
 _INSERT_EVENTS = (
     "INSERT INTO monitoring_deviceevent (subject, seq, recorded_at, kind, received_at) "

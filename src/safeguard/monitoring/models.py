@@ -35,6 +35,24 @@ class Fix(models.Model):
         return f"fix {self.subject}#{self.seq}"
 
 
+class FixKey(models.Model):
+    """Every stored (subject, seq) of a fix, on PostgreSQL, where ``monitoring_fix`` is
+    partitioned by day and so cannot itself be unique on (subject, seq) (a unique key on a
+    partitioned table must include the partition key). The ingest inserts the key first and
+    the fix only when the key was new, in one statement; a trigger forgets the key when its
+    fix is deleted (ADRs 0106, 0113). Unused on SQLite, whose one table keeps its unique key."""
+
+    pk = models.CompositePrimaryKey("subject", "seq")
+    subject = models.CharField(max_length=64)
+    seq = models.BigIntegerField()
+
+    class Meta:
+        db_table = "monitoring_fix_key"
+
+    def __str__(self) -> str:
+        return f"fix key {self.subject}#{self.seq}"
+
+
 class DeviceEvent(models.Model):
     subject = models.CharField(max_length=64)
     seq = models.BigIntegerField()
