@@ -12,6 +12,9 @@ from django.db import models
 
 
 class Fix(models.Model):
+    """A GPS fix as the feed sent it. Write fixes only through ``ingest.store_batch``: on
+    PostgreSQL it also records the (subject, seq) key that keeps them unique (ADR 0113)."""
+
     subject = models.CharField(max_length=64)
     seq = models.BigIntegerField()
     recorded_at = models.DateTimeField()
