@@ -111,13 +111,13 @@ def create_day(day: date) -> bool:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE {name} (LIKE {PARENT} INCLUDING DEFAULTS)")  # nosec B608
         move = (
-            f"WITH moved AS (DELETE FROM {DEFAULT} WHERE recorded_at >= %s AND recorded_at < %s "  # noqa: S608
+            f"WITH moved AS (DELETE FROM {DEFAULT} WHERE recorded_at >= %s AND recorded_at < %s "  # noqa: S608  # nosec B608 - names from a date
             f"RETURNING *) INSERT INTO {name} SELECT * FROM moved"
         )
-        cursor.execute(move, [start, end])  # nosec B608 - names from a date
+        cursor.execute(move, [start, end])
         # The delete trigger forgot the moved rows' keys: they are still stored, so back.
-        keep = f"INSERT INTO monitoring_fix_key (subject, seq) SELECT subject, seq FROM {name}"  # noqa: S608
-        cursor.execute(keep + " ON CONFLICT DO NOTHING")  # nosec B608 - the name is from a date
+        keep = f"INSERT INTO monitoring_fix_key (subject, seq) SELECT subject, seq FROM {name}"  # noqa: S608  # nosec B608 - the name is from a date
+        cursor.execute(keep + " ON CONFLICT DO NOTHING")
         cursor.execute(
             f"ALTER TABLE {PARENT} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)",  # nosec B608
             [start, end],
@@ -159,10 +159,10 @@ def drop_before(cutoff: date) -> PartitionReport:
         name = _name(day)
         with transaction.atomic(), connection.cursor() as cursor:
             forget = (
-                f"DELETE FROM monitoring_fix_key k USING {name} f "  # noqa: S608
+                f"DELETE FROM monitoring_fix_key k USING {name} f "  # noqa: S608  # nosec B608 - the name is from a date
                 "WHERE k.subject = f.subject AND k.seq = f.seq"
             )
-            cursor.execute(forget)  # nosec B608 - the name is from a date
+            cursor.execute(forget)
             report.rows_removed += max(cursor.rowcount, 0)
             cursor.execute(f"ALTER TABLE {PARENT} DETACH PARTITION {name}")  # nosec B608
             cursor.execute(f"DROP TABLE {name}")
