@@ -179,9 +179,9 @@ def test_each_shard_evaluates_only_its_own_subjects(queued: None, settings: Any)
     assert sorted(PendingEvaluation.objects.values_list("shard", flat=True)) == [0, 1]
 
     first = shard_of(str(teams[0].person.pk), 2)
-    QueuedEvaluator(shard=first, shards=2).run_once()
+    QueuedEvaluator(shard=first).run_once()
     assert list(Violation.objects.values_list("person", flat=True)) == [teams[0].person.pk]
-    QueuedEvaluator(shard=1 - first, shards=2).run_once()
+    QueuedEvaluator(shard=1 - first).run_once()
     assert Violation.objects.count() == 2
 
 

@@ -135,3 +135,19 @@ def test_the_partitions_command_removes_expired_fixes_and_audits_it() -> None:
     assert entry.details["fixes"] == 1
     bad = CliRunner().invoke(monitor_app, ["partitions", "--drop-before", "June"])
     assert bad.exit_code == 2 and "not a date" in bad.output
+    ahead = (recent + timedelta(days=2)).date().isoformat()
+    typo = CliRunner().invoke(monitor_app, ["partitions", "--drop-before", ahead])
+    assert typo.exit_code == 2 and "after today" in typo.output
+    assert Fix.objects.filter(subject=str(person.pk)).count() == 1  # nothing current removed
+
+
+@postgresql_only
+def test_a_key_left_without_its_fix_is_reported_not_counted_as_a_duplicate() -> None:
+    person = f.person()
+    FixKey.objects.create(subject=str(person.pk), seq=3)  # as if its fix had been lost
+    now = datetime.now(UTC).replace(microsecond=0)
+    answer = post(feed_client(), [_fix(person.pk, 3, now)]).json()
+    assert (answer["accepted"], answer["duplicate"]) == (0, 0)
+    assert answer["rejects"] == [
+        {"index": 0, "reason": "not stored: the store is inconsistent for this key"}
+    ]

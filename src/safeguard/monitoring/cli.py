@@ -235,7 +235,7 @@ def partitions_command(
     already holds for those days (fixes dated in the future). With --drop-before, whole earlier
     days are detached and dropped (on SQLite: deleted in batches), audited as an erasure.
     """
-    from datetime import UTC, date
+    from datetime import UTC, date, datetime
 
     from safeguard.cli import django_setup
 
@@ -245,6 +245,9 @@ def partitions_command(
             cutoff = date.fromisoformat(drop_before)
         except ValueError:
             raise _fail(f"--drop-before {drop_before!r} is not a date (YYYY-MM-DD)") from None
+        if cutoff > datetime.now(UTC).date():
+            # Retention never reaches today: a date ahead is a typo that would erase the feed.
+            raise _fail(f"--drop-before {drop_before} is after today: nothing current is removed")
     django_setup()
     from django.db import transaction
     from django.utils import timezone

@@ -119,8 +119,9 @@ _COUNTS = (
 
 
 class QueuedEvaluator:
-    def __init__(self, *, shard: int = 0, shards: int | None = None, rows: int = 4) -> None:
-        self.shards = shards or evaluator_shards()
+    def __init__(self, *, shard: int = 0, rows: int = 4) -> None:
+        # The servers split the queue by MONITORING_EVALUATOR_SHARDS: the same setting here.
+        self.shards = evaluator_shards()
         if not 0 <= shard < self.shards:
             raise ValueError(f"shard must be in 0..{self.shards - 1}")
         self.shard = shard

@@ -3,8 +3,10 @@
 Within one transaction, readings already stored are compared with the stored copy (identical:
 duplicate; different: rejected as a conflict) and the rest inserted, so a concurrent resend of
 the same reading can never store it twice:
-- PostgreSQL: one ``INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING RETURNING``
-  for the whole batch, then the stored copies of only the keys it skipped (ADR 0112);
+- PostgreSQL: one statement for the whole batch (arrays unnested server-side): fixes' keys
+  into ``monitoring_fix_key`` with ``ON CONFLICT DO NOTHING RETURNING``, then the fixes of
+  the new keys (events straight into their table), then the stored copies of only the keys
+  it skipped (ADRs 0112, 0113);
 - SQLite: the stored copies first, then ``bulk_create(ignore_conflicts=True)``
   (``INSERT OR IGNORE``) of the rest, inside SQLite's single write transaction.
 The caller answers only after this function returns, i.e. after the commit (ADR 0105).
@@ -12,6 +14,7 @@ The caller answers only after this function returns, i.e. after the commit (ADR 
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +29,8 @@ from safeguard.monitoring.evaluation_queue import evaluation_queued, queue_evalu
 from safeguard.monitoring.models import DeviceEvent, Fix
 from safeguard.monitoring.readings import EventIn, FixIn, ItemReject, Parsed, Reading
 from safeguard.people.models import Person
+
+logger = logging.getLogger(__name__)
 
 # Rows per IN-list query (keeps SQLite under its bound-parameter limit).
 _CHUNK = 500
@@ -214,6 +219,7 @@ def store_batch(*, actor: Any, parsed: Parsed, events: bool) -> IngestResult:
                 [r for k, (_, r) in candidates.items() if k not in stored],
                 with_ids=evaluation_queued(),
             )
+        orphans = 0
         for key, (index, reading) in candidates.items():
             if key in inserted:
                 result.subjects.add(key[0])
@@ -222,12 +228,18 @@ def store_batch(*, actor: Any, parsed: Parsed, events: bool) -> IngestResult:
             if before == reading:
                 result.duplicates += 1
             elif before is None:
-                # Not inserted and not found: a racing batch inserted it and rolled back.
-                # Unacknowledged, so the feed sends it again; say so rather than count it.
-                result.rejected.append(ItemReject(index, "not stored: please send again"))
+                # Skipped as already stored, yet not there: on PostgreSQL a key left behind
+                # without its fix (the key table and the fixes disagree). A resend cannot
+                # help; say so, and tell the operators (a count, no personal data).
+                orphans += 1
+                result.rejected.append(
+                    ItemReject(index, "not stored: the store is inconsistent for this key")
+                )
             else:
                 result.rejected.append(ItemReject(index, "conflict: differs from the stored copy"))
         result.accepted = len(inserted)
+        if orphans:
+            logger.error("monitoring ingest: %d keys recorded without their reading", orphans)
         if not parsed.readings and not parsed.rejected and not parsed.duplicates:
             return result  # an empty batch collects nothing
         if inserted and evaluation_queued():

@@ -89,8 +89,9 @@ def database_durability(app_configs: Any, databases: Any = None, **kwargs: Any) 
 
 @register()
 def monitoring_evaluation(app_configs: Any, **kwargs: Any) -> list[Error]:
-    """A mistyped evaluation mode would fail every feed batch after its commit: refuse to
-    start instead (ADR 0112)."""
+    """A mistyped evaluation mode would refuse every feed batch (store_batch raises before its
+    commit, so nothing is lost, but nothing is stored): say so at `check` and `migrate`
+    instead (ADR 0112)."""
     mode = getattr(settings, "MONITORING_EVALUATION", "request")
     errors: list[Error] = []
     if mode not in ("request", "queue"):
